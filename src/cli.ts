@@ -1,0 +1,67 @@
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { addGlobalOptions } from './cli/global-options.js';
+import { type CliIo, runCommand } from './cli/run-command.js';
+import { commandSpecs } from './commands/index.js';
+import { ExitCode, MailopsError } from './errors.js';
+import { redact } from './output/redact.js';
+
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/** One line on stderr for every error the operator can act on, prefixed so CronJob logs show who said it. */
+function reportError(io: CliIo, error: unknown, verbose: boolean): number {
+  if (error instanceof MailopsError) {
+    for (const line of error.message.split('\n')) io.stderr.write(`mailops: ${redact(line)}\n`);
+    return error.exitCode;
+  }
+  const err = error instanceof Error ? error : new Error(String(error));
+  io.stderr.write(`mailops: internal error: ${redact(err.message)}\n`);
+  if (verbose && err.stack) io.stderr.write(`${redact(err.stack)}\n`);
+  return ExitCode.incomplete;
+}
+
+export function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
+  const program = new Command('mailops')
+    .description('Ops checks for a self-hosted mail platform, as text or Prometheus metrics.')
+    .version(packageVersion(), '-V, --version')
+    .exitOverride()
+    .configureHelp({ showGlobalOptions: true, sortSubcommands: true })
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+      outputError: (text, write) => write(`mailops: ${text.replace(/^error: /, '').replace(/\n(?!$)/g, ' ')}`),
+    });
+  addGlobalOptions(program);
+  program.addHelpText(
+    'after',
+    '\nExit codes: 0 passed, 1 a check failed, 2 invalid usage or config, 3 could not complete, 4 metrics push failed.',
+  );
+  for (const spec of commandSpecs) {
+    const command = program.command(spec.name).summary(spec.summary).description(spec.summary);
+    spec.configure(command);
+    command.action(async (_opts: unknown, cmd: Command) => {
+      setExit(await runCommand(spec, cmd, program, io));
+    });
+  }
+  return program;
+}
+
+/** Runs the CLI and returns the exit code; never calls process.exit, so stdout drains. */
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  let exitCode: number = ExitCode.ok;
+  const program = buildProgram(io, (code) => (exitCode = code));
+  if (argv.length === 0) {
+    program.outputHelp({ error: true });
+    return ExitCode.usage;
+  }
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+    return reportError(io, error, argv.includes('--verbose') || argv.includes('-v'));
+  }
+}

@@ -1,0 +1,4 @@
+import type { CommandSpec } from '../cli/command-spec.js';
+
+/** Every registered subcommand. A command is listed here only once it works end to end. */
+export const commandSpecs: readonly CommandSpec[] = [];

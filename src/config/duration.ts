@@ -1,0 +1,23 @@
+const UNITS_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const DURATION = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h|d))+$/;
+const PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/g;
+
+/** Parses Go/Prometheus-style durations ("300s", "5m", "1500ms", "1m30s") into milliseconds, or undefined. */
+export function parseDuration(text: string): number | undefined {
+  const trimmed = text.trim();
+  if (!DURATION.test(trimmed)) return undefined;
+  let total = 0;
+  for (const [, amount, unit] of trimmed.matchAll(PART)) total += Number(amount) * (UNITS_MS[unit ?? ''] ?? NaN);
+  return Number.isFinite(total) && total > 0 ? Math.round(total) : undefined;
+}
+
+export const DURATION_EXPECTED = 'a duration such as 300s, 5m or 1500ms';
+
+/** Formats milliseconds for people: 850ms, 12.3s, 4m05s. */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
+  const totalSeconds = Math.round(ms / 1000);
+  const minutes = Math.floor(totalSeconds / 60);
+  return `${minutes}m${String(totalSeconds % 60).padStart(2, '0')}s`;
+}

@@ -1,0 +1,36 @@
+import type { Status } from '../checks/types.js';
+import type { Logger } from './log.js';
+
+/** What a long run reports while it works: the ink view on a terminal, plain log lines otherwise. */
+export interface Progress {
+  begin(task: string, detail: string): void;
+  update(task: string, detail: string): void;
+  end(task: string, status: Status, summary: string): void;
+  close(): Promise<void>;
+}
+
+/** Plain stderr lines, one per event: what a CronJob's log should hold. */
+export function lineProgress(log: Logger): Progress {
+  return {
+    begin: (task, detail) => log.info(`${task}: ${detail}`),
+    update: (task, detail) => log.info(`${task}: ${detail}`),
+    end: (task, status, summary) => (status === 'pass' ? log.info : log.warn)(`${task}: ${status}: ${summary}`),
+    close: () => Promise.resolve(),
+  };
+}
+
+export interface ProgressOptions {
+  log: Logger;
+  title: string;
+  /** stderr is an interactive terminal and the operator did not ask for quiet. */
+  live: boolean;
+  color: boolean;
+  stream: NodeJS.WriteStream;
+}
+
+/** Chooses the view; ink and React load only here, and only on a terminal. */
+export async function createProgress(options: ProgressOptions): Promise<Progress> {
+  if (!options.live) return lineProgress(options.log);
+  const { liveProgress } = await import('./live-view.js');
+  return liveProgress(options);
+}
