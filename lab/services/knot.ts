@@ -1,0 +1,46 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnDaemon, waitFor } from '../process.ts';
+import type { LabContext, Started } from './types.ts';
+
+/** Knot DNS, authoritative for every fixtures/zones/<zone>.zone, on UDP and TCP. */
+export async function startKnot(ctx: LabContext): Promise<Started> {
+  const port = await ctx.port();
+  const dir = ctx.path('knot');
+  mkdirSync(dir, { recursive: true });
+  const zonesDir = join(ctx.fixtures, 'zones');
+  const zones = readdirSync(zonesDir)
+    .filter((f) => f.endsWith('.zone'))
+    .map((f) => f.slice(0, -'.zone'.length));
+  const conf = [
+    'server:',
+    `    rundir: "${dir}"`,
+    `    listen: 127.0.0.1@${port}`,
+    'log:',
+    '  - target: stderr',
+    '    any: warning',
+    'database:',
+    `    storage: "${dir}"`,
+    'template:',
+    '  - id: default',
+    `    storage: "${zonesDir}"`,
+    '    zonefile-sync: -1',
+    '    zonefile-load: whole',
+    '    journal-content: none',
+    'zone:',
+    ...zones.map((z) => `  - domain: ${z}\n    file: "${z}.zone"`),
+    '',
+  ].join('\n');
+  const confFile = join(dir, 'knot.conf');
+  writeFileSync(confFile, conf);
+  execFileSync('/usr/sbin/knotc', ['-c', confFile, 'conf-check'], { stdio: 'pipe' });
+  const pid = spawnDaemon('/usr/sbin/knotd', ['-c', confFile], { logFile: ctx.path('knot.log') });
+  await waitFor('knot', () => {
+    const out = execFileSync('/usr/bin/kdig', [`@127.0.0.1`, '-p', String(port), '+short', '+timeout=1', '+retry=0', 'SOA', zones[0] ?? '.'], {
+      encoding: 'utf8',
+    });
+    return out.trim().length > 0;
+  });
+  return { name: 'knot', pid, expect: 'knotd', info: { port, zones, server: `127.0.0.1:${port}` } };
+}
