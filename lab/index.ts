@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { userInfo } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, groupMembers, stopGroup } from './process.ts';
@@ -76,7 +76,8 @@ function mailOwner(): { uid: number; gid: number } {
 /** Starts every lab server on free loopback ports; on any failure, stops what started and rethrows. */
 export async function startLab(options: { dir?: string } = {}): Promise<Lab> {
   ensurePackages();
-  const dir = options.dir ?? join(ROOT, '.lab', `${Date.now()}-${process.pid}`);
+  // Under /tmp, not the checkout: the postgres, dovecot and mail users must be able to reach it.
+  const dir = options.dir ?? join(tmpdir(), `mailops-lab-${Date.now()}-${process.pid}`);
   mkdirSync(dir, { recursive: true, mode: 0o755 });
   const owner = mailOwner();
   const domain = 'mailops.test';
@@ -101,7 +102,9 @@ export async function startLab(options: { dir?: string } = {}): Promise<Lab> {
       { address: `probe@${domain}`, password: secret() },
       { address: `backup@${domain}`, password: secret() },
     ];
-    const [pushgateway, knot, redis, postgres, dovecot] = await allOrThrow([
+    const [pushgateway, knot, redis, postgres, dovecot] = await allOrThrow<
+      [Started, Started, Started, Started, Started]
+    >([
       startPushgateway(ctx).then(keep),
       startKnot(ctx).then(keep),
       startRedis(ctx, secret()).then(keep),
@@ -139,11 +142,11 @@ export async function startLab(options: { dir?: string } = {}): Promise<Lab> {
 }
 
 /** Like Promise.all, but waits for every start to settle, so none is still starting when we clean up. */
-async function allOrThrow<T>(starts: Promise<T>[]): Promise<T[]> {
+async function allOrThrow<T extends unknown[]>(starts: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
   const results = await Promise.allSettled(starts);
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw failed.reason;
-  return results.map((r) => (r as PromiseFulfilledResult<T>).value);
+  return results.map((r) => (r as PromiseFulfilledResult<unknown>).value) as T;
 }
 
 function writeState(dir: string, started: Started[]): void {

@@ -1,15 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { addGlobalOptions } from './cli/global-options.js';
-import { type CliIo, runCommand } from './cli/run-command.js';
+import type { CliIo } from './cli/run-command.js';
 import { commandSpecs } from './commands/index.js';
 import { ExitCode, MailopsError } from './errors.js';
 import { redact } from './output/redact.js';
 
-function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
+// Set by the build (scripts/build.ts) and by vitest.config.ts.
+declare const MAILOPS_VERSION: string;
 
 /** One line on stderr for every error the operator can act on, prefixed so CronJob logs show who said it. */
 function reportError(io: CliIo, error: unknown, verbose: boolean): number {
@@ -26,13 +23,14 @@ function reportError(io: CliIo, error: unknown, verbose: boolean): number {
 export function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   const program = new Command('mailops')
     .description('Ops checks for a self-hosted mail platform, as text or Prometheus metrics.')
-    .version(packageVersion(), '-V, --version')
+    .version(MAILOPS_VERSION, '-V, --version')
     .exitOverride()
     .configureHelp({ showGlobalOptions: true, sortSubcommands: true })
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
-      outputError: (text, write) => write(`mailops: ${text.replace(/^error: /, '').replace(/\n(?!$)/g, ' ')}`),
+      outputError: (text, write) =>
+        write(`mailops: ${text.replace(/^error: /, '').replace(/\n(?!$)/g, ' ')}`),
     });
   addGlobalOptions(program);
   program.addHelpText(
@@ -43,6 +41,8 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     const command = program.command(spec.name).summary(spec.summary).description(spec.summary);
     spec.configure(command);
     command.action(async (_opts: unknown, cmd: Command) => {
+      // The run path (YAML, schemas, undici, renderers) loads only when a command runs, not for --help.
+      const { runCommand } = await import('./cli/run-command.js');
       setExit(await runCommand(spec, cmd, program, io));
     });
   }

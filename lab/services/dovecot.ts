@@ -22,7 +22,9 @@ export async function startDovecot(ctx: LabContext, tls: LabTls, users: MailUser
   mkdirSync(mail, { recursive: true });
   execFileSync('chown', [`${ctx.mailUid}:${ctx.mailGid}`, mail]);
   const passwd = ctx.path('dovecot-users');
-  writeFileSync(passwd, users.map((u) => `${u.address}:{PLAIN}${u.password}::::::\n`).join(''), { mode: 0o640 });
+  writeFileSync(passwd, users.map((u) => `${u.address}:{PLAIN}${u.password}::::::\n`).join(''), {
+    mode: 0o640,
+  });
   execFileSync('chown', ['root:dovecot', passwd]);
   const conf = ctx.path('dovecot.conf');
   const lmtpSocket = ctx.path('dovecot-lmtp');

@@ -37,9 +37,13 @@ export async function startKnot(ctx: LabContext): Promise<Started> {
   execFileSync('/usr/sbin/knotc', ['-c', confFile, 'conf-check'], { stdio: 'pipe' });
   const pid = spawnDaemon('/usr/sbin/knotd', ['-c', confFile], { logFile: ctx.path('knot.log') });
   await waitFor('knot', () => {
-    const out = execFileSync('/usr/bin/kdig', [`@127.0.0.1`, '-p', String(port), '+short', '+timeout=1', '+retry=0', 'SOA', zones[0] ?? '.'], {
-      encoding: 'utf8',
-    });
+    const out = execFileSync(
+      '/usr/bin/kdig',
+      [`@127.0.0.1`, '-p', String(port), '+short', '+timeout=1', '+retry=0', 'SOA', zones[0] ?? '.'],
+      {
+        encoding: 'utf8',
+      },
+    );
     return out.trim().length > 0;
   });
   return { name: 'knot', pid, expect: 'knotd', info: { port, zones, server: `127.0.0.1:${port}` } };

@@ -81,7 +81,12 @@ export async function startPostfix(ctx: LabContext, tls: LabTls, sockets: Postfi
     alias_database: '',
     local_recipient_maps: '',
   };
-  writeFileSync(`${confDir}/main.cf`, Object.entries(main).map(([k, v]) => `${k} = ${v}\n`).join(''));
+  writeFileSync(
+    `${confDir}/main.cf`,
+    Object.entries(main)
+      .map(([k, v]) => `${k} = ${v}\n`)
+      .join(''),
+  );
   writeFileSync(
     `${confDir}/master.cf`,
     [
@@ -99,9 +104,15 @@ export async function startPostfix(ctx: LabContext, tls: LabTls, sockets: Postfi
   );
   const env = { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C', MAIL_CONFIG: confDir };
   execFileSync('/usr/sbin/postfix', ['-c', confDir, 'check'], { stdio: 'pipe', env });
-  const script = spawnDaemon('/usr/sbin/postfix', ['-c', confDir, 'start-fg'], { logFile: ctx.path('postfix.out'), env });
+  const script = spawnDaemon('/usr/sbin/postfix', ['-c', confDir, 'start-fg'], {
+    logFile: ctx.path('postfix.out'),
+    env,
+  });
   const pidFile = `${queueDir}/pid/master.pid`;
-  await waitFor('postfix', async () => existsSync(pidFile) && (await portOpen(smtpPort)) && (await portOpen(submissionPort)));
+  await waitFor(
+    'postfix',
+    async () => existsSync(pidFile) && (await portOpen(smtpPort)) && (await portOpen(submissionPort)),
+  );
   // The master daemon runs in a session of its own (setsid), apart from the start-fg script.
   const master = Number(readFileSync(pidFile, 'utf8').trim());
   return {

@@ -13,8 +13,12 @@ export async function startPostgres(ctx: LabContext, password: string): Promise<
   const sockets = ctx.path('pg-run');
   // PostgreSQL refuses to run as root: as root, the cluster belongs to the postgres user.
   const asRoot = userInfo().uid === 0;
-  const owner = asRoot ? Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim()) : undefined;
-  const group = asRoot ? Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim()) : undefined;
+  const owner = asRoot
+    ? Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim())
+    : undefined;
+  const group = asRoot
+    ? Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim())
+    : undefined;
   mkdirSync(sockets, { recursive: true });
   mkdirSync(data, { recursive: true, mode: 0o700 });
   const pwfile = ctx.path('pg-password');
@@ -28,7 +32,18 @@ export async function startPostgres(ctx: LabContext, password: string): Promise<
   if (!existsSync(`${data}/PG_VERSION`)) {
     execFileSync(
       `${BIN}/initdb`,
-      ['-D', data, '-U', 'mailops', '--auth=scram-sha-256', `--pwfile=${pwfile}`, '--no-sync', '-E', 'UTF8', '--locale=C'],
+      [
+        '-D',
+        data,
+        '-U',
+        'mailops',
+        '--auth=scram-sha-256',
+        `--pwfile=${pwfile}`,
+        '--no-sync',
+        '-E',
+        'UTF8',
+        '--locale=C',
+      ],
       { stdio: 'pipe', ...ids },
     );
   }
@@ -38,5 +53,10 @@ export async function startPostgres(ctx: LabContext, password: string): Promise<
     { logFile: ctx.path('postgres.log'), ...ids },
   );
   await waitFor('postgres', () => portOpen(port), 30_000);
-  return { name: 'postgres', pid, expect: 'postgres', info: { port, user: 'mailops', password, database: 'postgres' } };
+  return {
+    name: 'postgres',
+    pid,
+    expect: 'postgres',
+    info: { port, user: 'mailops', password, database: 'postgres' },
+  };
 }

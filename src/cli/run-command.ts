@@ -8,7 +8,7 @@ import { render } from '../output/render.js';
 import { PushError } from '../errors.js';
 import type { CommandSpec } from './command-spec.js';
 import { exitCodeFor } from './exit-code.js';
-import { resolveGlobals } from './global-options.js';
+import { resolveGlobals } from './resolve-globals.js';
 
 export interface CliIo {
   stdout: NodeJS.WriteStream;
@@ -32,7 +32,12 @@ function applyConfigSection(command: Command, section: Record<string, unknown> |
 }
 
 /** Config, deadline, run, render, push: the same sequence for every subcommand. */
-export async function runCommand(spec: CommandSpec, command: Command, program: Command, io: CliIo): Promise<number> {
+export async function runCommand(
+  spec: CommandSpec,
+  command: Command,
+  program: Command,
+  io: CliIo,
+): Promise<number> {
   const configPath = program.opts<{ config?: string }>().config;
   const config: ConfigFile = configPath
     ? await loadConfigFile(configPath, spec.configSection ? { [spec.name]: spec.configSection } : {})
@@ -66,10 +71,19 @@ export async function runCommand(spec: CommandSpec, command: Command, program: C
   try {
     const module = await spec.load();
     log.debug(`${spec.name}: deadline ${deadlineMs}ms`);
-    const report = await module.run(command.opts(), { globals, signal, deadlineMs, log, progress, env: io.env });
+    const report = await module.run(command.opts(), {
+      globals,
+      signal,
+      deadlineMs,
+      log,
+      progress,
+      env: io.env,
+    });
     await progress.close();
     const nowMs = Date.now();
-    io.stdout.write(render(report, globals.output, { color: globals.color && io.stdout.isTTY === true, nowMs }));
+    io.stdout.write(
+      render(report, globals.output, { color: globals.color && io.stdout.isTTY === true, nowMs }),
+    );
 
     let pushFailed = false;
     if (globals.pushgateway) {

@@ -7,7 +7,8 @@ export function parseDuration(text: string): number | undefined {
   const trimmed = text.trim();
   if (!DURATION.test(trimmed)) return undefined;
   let total = 0;
-  for (const [, amount, unit] of trimmed.matchAll(PART)) total += Number(amount) * (UNITS_MS[unit ?? ''] ?? NaN);
+  for (const [, amount, unit] of trimmed.matchAll(PART))
+    total += Number(amount) * (UNITS_MS[unit ?? ''] ?? NaN);
   return Number.isFinite(total) && total > 0 ? Math.round(total) : undefined;
 }
 

@@ -1,10 +1,9 @@
 import * as v from 'valibot';
 import { DURATION_EXPECTED, parseDuration } from './duration.js';
 
-export const FORMATS = ['text', 'json', 'prom'] as const;
-export type Format = (typeof FORMATS)[number];
+import { FORMATS, type Format, LABEL_NAME } from './names.js';
 
-const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+export { FORMATS, type Format };
 
 export const labelName = v.pipe(
   v.string(),

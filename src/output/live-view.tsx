@@ -1,4 +1,5 @@
-import { Box, Text, render } from 'ink';
+import type * as InkModule from 'ink';
+import type { ReactElement } from 'react';
 import { useEffect, useState } from 'react';
 import type { Status } from '../checks/types.js';
 import { formatDuration } from '../config/duration.js';
@@ -21,34 +22,47 @@ const COLOR: Record<TaskState['status'], string> = {
   skip: 'yellow',
 };
 
-/** Re-renders itself every 200 ms so elapsed times move while nothing else happens. */
-export function LiveView({ title, tasks, startedAt }: { title: string; tasks: TaskState[]; startedAt: number }) {
-  const [now, setNow] = useState(Date.now());
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), 200);
-    return () => clearInterval(timer);
-  }, []);
-  return (
-    <Box flexDirection="column">
-      <Text bold>
-        {title} <Text dimColor>{formatDuration(now - startedAt)}</Text>
-      </Text>
-      {tasks.map((task) => (
-        <Text key={task.name}>
-          <Text color={COLOR[task.status]}>{task.status.padEnd(7)}</Text> {task.name}{' '}
-          <Text dimColor>{formatDuration((task.endedAt ?? now) - task.startedAt)}</Text> {redact(task.detail)}
+type Ink = typeof InkModule;
+interface ViewProps {
+  title: string;
+  tasks: TaskState[];
+  startedAt: number;
+}
+
+/** The view, built over ink's components (ink loads asynchronously: its layout engine uses top-level await). */
+function makeLiveView({ Box, Text }: Ink): (props: ViewProps) => ReactElement {
+  // Re-renders every 200 ms so elapsed times move while nothing else happens.
+  return function LiveView({ title, tasks, startedAt }: ViewProps) {
+    const [now, setNow] = useState(Date.now());
+    useEffect(() => {
+      const timer = setInterval(() => setNow(Date.now()), 200);
+      return () => clearInterval(timer);
+    }, []);
+    return (
+      <Box flexDirection="column">
+        <Text bold>
+          {title} <Text dimColor>{formatDuration(now - startedAt)}</Text>
         </Text>
-      ))}
-    </Box>
-  );
+        {tasks.map((task) => (
+          <Text key={task.name}>
+            <Text color={COLOR[task.status]}>{task.status.padEnd(7)}</Text> {task.name}{' '}
+            <Text dimColor>{formatDuration((task.endedAt ?? now) - task.startedAt)}</Text>{' '}
+            {redact(task.detail)}
+          </Text>
+        ))}
+      </Box>
+    );
+  };
 }
 
 /** The ink live view on stderr: tasks in progress, their latest detail, elapsed time. */
-export function liveProgress(options: ProgressOptions): Progress {
+export async function liveProgress(options: ProgressOptions): Promise<Progress> {
+  const ink = await import('ink');
+  const LiveView = makeLiveView(ink);
   const startedAt = Date.now();
   const tasks = new Map<string, TaskState>();
   let closed = false;
-  const instance = render(<LiveView title={options.title} tasks={[]} startedAt={startedAt} />, {
+  const instance = ink.render(<LiveView title={options.title} tasks={[]} startedAt={startedAt} />, {
     stdout: options.stream,
     patchConsole: false,
     exitOnCtrlC: false,

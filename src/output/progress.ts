@@ -14,7 +14,11 @@ export function lineProgress(log: Logger): Progress {
   return {
     begin: (task, detail) => log.info(`${task}: ${detail}`),
     update: (task, detail) => log.info(`${task}: ${detail}`),
-    end: (task, status, summary) => (status === 'pass' ? log.info : log.warn)(`${task}: ${status}: ${summary}`),
+    end: (task, status, summary) => {
+      const line = `${task}: ${status}: ${summary}`;
+      if (status === 'pass' || status === 'skip') log.info(line);
+      else log.warn(line);
+    },
     close: () => Promise.resolve(),
   };
 }

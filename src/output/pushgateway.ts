@@ -67,7 +67,9 @@ export async function pushMetrics(families: readonly MetricFamily[], target: Pus
     if (response.statusCode < 200 || response.statusCode >= 300) {
       const reason = text.trim().split('\n')[0]?.slice(0, 200) ?? '';
       throw new PushError(
-        redact(`pushgateway ${url}: expected HTTP 2xx, got ${response.statusCode}${reason ? ` (${reason})` : ''}`),
+        redact(
+          `pushgateway ${url}: expected HTTP 2xx, got ${response.statusCode}${reason ? ` (${reason})` : ''}`,
+        ),
       );
     }
   } catch (error) {

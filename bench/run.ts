@@ -1,0 +1,2 @@
+// npm run bench: every benchmark, one after the other, figures on stdout.
+await import('./startup.ts');

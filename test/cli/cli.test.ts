@@ -1,0 +1,60 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { mailops } from '../helpers/cli.js';
+
+const pkg = JSON.parse(readFileSync(join(import.meta.dirname, '../../package.json'), 'utf8')) as {
+  version: string;
+};
+
+describe('mailops (spawned bin)', () => {
+  it('--help lists the global options and the exit codes on stdout', async () => {
+    const result = await mailops(['--help']);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain('--pushgateway <url>');
+    expect(result.stdout).toContain('env: MAILOPS_OUTPUT');
+    expect(result.stdout).toMatch(/Exit codes: 0 passed, 1 a check failed, 2 invalid usage/);
+    expect(result.stderr).toBe('');
+  });
+
+  it('--version prints the package version', async () => {
+    const result = await mailops(['--version']);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout.trim()).toBe(pkg.version);
+  });
+
+  it('an unknown flag is one line on stderr and exit 2', async () => {
+    const result = await mailops(['--bogus']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.trim().split('\n')).toEqual(["mailops: unknown option '--bogus'"]);
+  });
+
+  it('an unknown subcommand is exit 2', async () => {
+    const result = await mailops(['no-such-command']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(/^mailops: /);
+  });
+
+  it('no arguments prints help on stderr and exits 2', async () => {
+    const result = await mailops([]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('Usage: mailops');
+  });
+
+  it('a bad --output choice names the flag and the choices', async () => {
+    const result = await mailops(['--output', 'xml', '--help']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr.trim()).toMatch(
+      /^mailops: option '--output <format>' argument 'xml' is invalid\. Allowed choices are text, json, prom\.$/,
+    );
+  });
+
+  it('a bad env value names the variable', async () => {
+    const result = await mailops(['--help'], { MAILOPS_TIMEOUT: '5 minutes' });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr.trim()).toContain("from env 'MAILOPS_TIMEOUT'");
+    expect(result.stderr.trim()).toContain('expected a duration such as 300s, 5m or 1500ms, got "5 minutes"');
+  });
+});

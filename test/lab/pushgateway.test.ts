@@ -1,0 +1,75 @@
+import { beforeEach, describe, expect, inject, it } from 'vitest';
+import { PushError } from '../../src/errors.js';
+import { reportFamilies } from '../../src/output/metrics.js';
+import { groupUrl, pushMetrics } from '../../src/output/pushgateway.js';
+import { freePort } from '../../lab/process.ts';
+import { loadReport, NOW_MS } from '../helpers/fixtures.js';
+import { scrape, wipe } from '../helpers/pushgateway.js';
+
+const lab = inject('lab');
+const url = lab.pushgateway.url;
+const target = { url, job: 'mailops-test', labels: { instance: 'mx/1' }, timeoutMs: 5000 };
+const group = 'instance="mx/1",job="mailops-test"';
+
+describe('Pushgateway push (real prometheus-pushgateway)', () => {
+  beforeEach(() => wipe(url));
+
+  it('pushes a report and reads it back from /metrics', async () => {
+    await pushMetrics(reportFamilies(loadReport('roundtrip-pass'), NOW_MS), target);
+    expect((await scrape(url, 'email_roundtrip_success')).get(`{${group}}`)).toBe(1);
+    expect((await scrape(url, 'email_roundtrip_seconds')).get(`{${group}}`)).toBe(20.3);
+    expect(
+      (await scrape(url, 'email_roundtrip_auth_result')).get(`{${group},method="spf",result="pass"}`),
+    ).toBe(1);
+    // The Pushgateway stamps the push itself; we never send client timestamps.
+    expect((await scrape(url, 'push_time_seconds')).get(`{${group}}`)).toBeGreaterThan(0);
+  });
+
+  it('keeps the last-success timestamp when a later run fails', async () => {
+    const pass = loadReport('roundtrip-pass');
+    await pushMetrics(reportFamilies(pass, NOW_MS), target);
+    const fail = { ...pass, status: 'fail' as const, durationMs: 300_000 };
+    await pushMetrics(reportFamilies(fail, NOW_MS + 1_200_000), target);
+    expect((await scrape(url, 'email_roundtrip_success')).get(`{${group}}`)).toBe(0);
+    expect((await scrape(url, 'email_roundtrip_duration_seconds')).get(`{${group}}`)).toBe(300);
+    expect((await scrape(url, 'email_roundtrip_last_success_timestamp_seconds')).get(`{${group}}`)).toBe(
+      NOW_MS / 1000,
+    );
+  });
+
+  it('encodes grouping-key values that contain a slash', () => {
+    expect(groupUrl(target).url).toBe(`${url}/metrics/job/mailops-test/instance@base64/bXgvMQ`);
+  });
+
+  it('moves credentials from the URL into an Authorization header', () => {
+    const withAuth = groupUrl({ ...target, url: 'https://ops:pa55word@gw.example:9091/prefix/' });
+    expect(withAuth.url).toBe(
+      'https://gw.example:9091/prefix/metrics/job/mailops-test/instance@base64/bXgvMQ',
+    );
+    expect(withAuth.auth).toBe(`Basic ${Buffer.from('ops:pa55word').toString('base64')}`);
+  });
+
+  it('reports a push the Pushgateway rejects as a PushError (exit 4)', async () => {
+    await pushMetrics(reportFamilies(loadReport('roundtrip-pass'), NOW_MS), target);
+    const conflicting = reportFamilies(loadReport('roundtrip-pass'), NOW_MS).map((f) => ({
+      ...f,
+      type: 'counter' as const,
+    }));
+    const error = await pushMetrics(conflicting, { ...target, labels: { instance: 'other' } }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(PushError);
+    expect((error as PushError).exitCode).toBe(4);
+    expect((error as PushError).message).toMatch(/expected HTTP 2xx, got 400/);
+  });
+
+  it('reports an unreachable Pushgateway without leaking URL credentials', async () => {
+    const port = await freePort();
+    const error = await pushMetrics([], { ...target, url: `http://ops:pa55word@127.0.0.1:${port}` }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(PushError);
+    expect((error as PushError).message).toMatch(/expected a reachable Pushgateway, got .*ECONNREFUSED/);
+    expect((error as PushError).message).not.toContain('pa55word');
+  });
+});

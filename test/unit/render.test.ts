@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { render } from '../../src/output/render.js';
+import { registerSecret } from '../../src/output/redact.js';
+import { loadReport, NOW_MS } from '../helpers/fixtures.js';
+
+const reports = ['roundtrip-pass', 'gate-fail'];
+
+describe.each(reports)('render %s', (name) => {
+  const report = loadReport(name);
+  it('text', async () => {
+    await expect(render(report, 'text', { color: false, nowMs: NOW_MS })).toMatchFileSnapshot(
+      `../../fixtures/results/${name}.txt`,
+    );
+  });
+  it('json', async () => {
+    await expect(render(report, 'json', { color: false, nowMs: NOW_MS })).toMatchFileSnapshot(
+      `../../fixtures/results/${name}.out.json`,
+    );
+  });
+  it('prom', async () => {
+    await expect(render(report, 'prom', { color: false, nowMs: NOW_MS })).toMatchFileSnapshot(
+      `../../fixtures/results/${name}.prom`,
+    );
+  });
+});
+
+describe('render', () => {
+  it('colours text only when asked', () => {
+    const report = loadReport('gate-fail');
+    const ESC = String.fromCharCode(27);
+    expect(render(report, 'text', { color: false, nowMs: NOW_MS })).not.toContain(ESC);
+    expect(render(report, 'text', { color: true, nowMs: NOW_MS })).toContain(`${ESC}[31mFAIL`);
+  });
+
+  it('pushes the last-success timestamp only for a passing run', () => {
+    const pass = render(loadReport('roundtrip-pass'), 'prom', { color: false, nowMs: NOW_MS });
+    const fail = render(loadReport('gate-fail'), 'prom', { color: false, nowMs: NOW_MS });
+    expect(pass).toContain(`email_roundtrip_last_success_timestamp_seconds ${NOW_MS / 1000}`);
+    expect(fail).not.toContain('last_success_timestamp');
+    expect(fail).toContain('readiness_gate_success 0');
+  });
+
+  it('never prints a registered secret, in any format', () => {
+    const report = loadReport('gate-fail');
+    const secret = 'hunter2-s3cret';
+    report.checks[1]!.summary = `login failed for password ${secret}`;
+    registerSecret(secret);
+    for (const format of ['text', 'json', 'prom'] as const) {
+      expect(render(report, format, { color: false, nowMs: NOW_MS })).not.toContain(secret);
+    }
+    expect(render(report, 'text', { color: false, nowMs: NOW_MS })).toContain(
+      'login failed for password ***',
+    );
+  });
+});
