@@ -7,6 +7,7 @@ export default defineConfig({
   define: { MAILOPS_VERSION: JSON.stringify(pkg.version) },
   test: {
     include: ['test/**/*.test.{ts,tsx}'],
+    reporters: ['default', './test/helpers/summary-reporter.ts'],
     // One lab of real servers for the whole run; tests read it with inject('lab').
     globalSetup: ['test/helpers/lab-setup.ts'],
     testTimeout: 60_000,
