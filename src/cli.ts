@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { addGlobalOptions } from './cli/global-options.js';
+import { addOptions } from './cli/option-defs.js';
 import type { CliIo } from './cli/run-command.js';
 import { commandSpecs } from './commands/index.js';
 import { ExitCode, MailopsError } from './errors.js';
@@ -39,7 +40,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
   );
   for (const spec of commandSpecs) {
     const command = program.command(spec.name).summary(spec.summary).description(spec.summary);
-    spec.configure(command);
+    addOptions(command, spec.options);
     command.action(async (_opts: unknown, cmd: Command) => {
       // The run path (YAML, schemas, undici, renderers) loads only when a command runs, not for --help.
       const { runCommand } = await import('./cli/run-command.js');

@@ -35,6 +35,7 @@ export async function startDovecot(ctx: LabContext, tls: LabTls, users: MailUser
 base_dir = ${run}
 state_dir = ${ctx.path('dovecot-state')}
 instance_name = mailops-lab-${imapPort}
+hostname = mail.${ctx.domain}
 protocols = imap lmtp
 listen = 127.0.0.1
 log_path = ${ctx.path('dovecot.log')}

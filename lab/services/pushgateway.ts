@@ -6,7 +6,13 @@ export async function startPushgateway(ctx: LabContext): Promise<Started> {
   const port = await ctx.port();
   const pid = spawnDaemon(
     '/usr/bin/prometheus-pushgateway',
-    [`--web.listen-address=127.0.0.1:${port}`, '--web.enable-admin-api', '--log.level=warn'],
+    // Debian's default persists to /var/lib/prometheus: a lab keeps its metrics in memory, to itself.
+    [
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--web.enable-admin-api',
+      '--log.level=warn',
+      '--persistence.file=',
+    ],
     { logFile: ctx.path('pushgateway.log') },
   );
   const url = `http://127.0.0.1:${port}`;

@@ -1,9 +1,8 @@
-import type { Command } from 'commander';
-import type { GenericSchema } from 'valibot';
 import type { Report } from '../checks/types.js';
 import type { GlobalOptions } from '../config/globals.js';
 import type { Logger } from '../output/log.js';
 import type { Progress } from '../output/progress.js';
+import type { OptionDef } from './option-defs.js';
 
 /** What a command's run() gets besides its own options: nothing global, nothing printed. */
 export interface RunContext {
@@ -16,21 +15,23 @@ export interface RunContext {
   env: NodeJS.ProcessEnv;
 }
 
+/** The command's options keyed by long flag name, after flag > env > config file > default. */
+export type OptionValues = Readonly<Record<string, unknown>>;
+
 export interface CommandModule {
-  run(options: Record<string, unknown>, ctx: RunContext): Promise<Report>;
+  run(options: OptionValues, ctx: RunContext): Promise<Report>;
 }
 
 /**
- * A subcommand as the CLI sees it. configure() only declares options (cheap, so
- * --help stays fast); load() imports the code that does the work.
+ * A subcommand as the CLI sees it. The spec is cheap (data only, so --help
+ * stays fast); load() imports the code that does the work.
  */
 export interface CommandSpec {
   name: string;
   summary: string;
   defaultJob: string;
-  defaultTimeoutMs: number;
-  /** Schema of this command's section in --config, keyed by long flag names. */
-  configSection?: GenericSchema;
-  configure(command: Command): void;
+  options: readonly OptionDef[];
+  /** The run's deadline when --timeout is not given. */
+  defaultTimeoutMs(options: OptionValues): number;
   load(): Promise<CommandModule>;
 }

@@ -1,13 +1,6 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { DURATION_EXPECTED, parseDuration } from '../config/duration.js';
 import { FORMATS, isLabelName } from '../config/names.js';
-
-function parseTimeout(value: string): number {
-  const ms = parseDuration(value);
-  if (ms === undefined)
-    throw new InvalidArgumentError(`expected ${DURATION_EXPECTED}, got ${JSON.stringify(value)}`);
-  return ms;
-}
+import { durationArg } from './parsers.js';
 
 /** key=value pairs; the env var form takes several, separated by commas. */
 function parseLabels(value: string, previous: Record<string, string> | undefined): Record<string, string> {
@@ -49,7 +42,7 @@ export function addGlobalOptions(program: Command): void {
     )
     .addOption(
       new Option('--timeout <duration>', 'one deadline for the whole run (300s, 5m, 1500ms)')
-        .argParser(parseTimeout)
+        .argParser(durationArg)
         .env('MAILOPS_TIMEOUT'),
     )
     .addOption(

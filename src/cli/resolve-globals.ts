@@ -9,7 +9,7 @@ const TRUE = /^(1|true|yes|on)$/i;
 const FALSE = /^(0|false|no|off)$/i;
 
 /** Boolean env vars: an unknown spelling is a usage error, not a silent "true". */
-function envFlag(env: NodeJS.ProcessEnv, name: string): boolean | undefined {
+export function envFlag(env: NodeJS.ProcessEnv, name: string): boolean | undefined {
   const raw = env[name];
   if (raw === undefined || raw === '') return undefined;
   if (TRUE.test(raw)) return true;

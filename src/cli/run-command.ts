@@ -6,9 +6,11 @@ import { createProgress } from '../output/progress.js';
 import { pushMetrics } from '../output/pushgateway.js';
 import { render } from '../output/render.js';
 import { PushError } from '../errors.js';
-import type { CommandSpec } from './command-spec.js';
+import { sectionSchema } from '../config/section.js';
+import type { CommandSpec, OptionValues } from './command-spec.js';
+import { envName } from './option-defs.js';
 import { exitCodeFor } from './exit-code.js';
-import { resolveGlobals } from './resolve-globals.js';
+import { envFlag, resolveGlobals } from './resolve-globals.js';
 
 export interface CliIo {
   stdout: NodeJS.WriteStream;
@@ -18,17 +20,29 @@ export interface CliIo {
 
 const PUSH_TIMEOUT_MS = 10_000;
 
-/** Fills options the operator left at their default from the command's --config section. */
-function applyConfigSection(command: Command, section: Record<string, unknown> | undefined): void {
-  if (!section) return;
-  for (const option of command.options) {
-    const key = option.long?.replace(/^--(no-)?/, '');
-    if (!key || section[key] === undefined) continue;
-    const source = command.getOptionValueSource(option.attributeName());
-    if (source === undefined || source === 'default') {
-      command.setOptionValueWithSource(option.attributeName(), section[key], 'config');
-    }
+/** The command's options by long flag name: flag, then env (strict for booleans), then config section, then default. */
+function commandOptions(
+  spec: CommandSpec,
+  command: Command,
+  section: Record<string, unknown> | undefined,
+  env: NodeJS.ProcessEnv,
+): OptionValues {
+  const given = command.opts<Record<string, unknown>>();
+  const values: Record<string, unknown> = {};
+  for (const def of spec.options) {
+    const key = camelCase(def.name);
+    const source = command.getOptionValueSource(key);
+    const fromFlagEnv = def.kind === 'flag' && source !== 'cli' ? envFlag(env, envName(def.name)) : undefined;
+    if (source === 'cli' || source === 'env') values[def.name] = given[key];
+    else if (fromFlagEnv !== undefined) values[def.name] = fromFlagEnv;
+    else if (section?.[def.name] !== undefined) values[def.name] = section[def.name];
+    else values[def.name] = given[key] ?? (def.kind === 'flag' ? false : undefined);
   }
+  return values;
+}
+
+function camelCase(name: string): string {
+  return name.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 }
 
 /** Config, deadline, run, render, push: the same sequence for every subcommand. */
@@ -40,9 +54,14 @@ export async function runCommand(
 ): Promise<number> {
   const configPath = program.opts<{ config?: string }>().config;
   const config: ConfigFile = configPath
-    ? await loadConfigFile(configPath, spec.configSection ? { [spec.name]: spec.configSection } : {})
+    ? await loadConfigFile(configPath, { [spec.name]: sectionSchema(spec.options) })
     : {};
-  applyConfigSection(command, config[spec.name] as Record<string, unknown> | undefined);
+  const options = commandOptions(
+    spec,
+    command,
+    config[spec.name] as Record<string, unknown> | undefined,
+    io.env,
+  );
   const globals = resolveGlobals(program, config, io.env, spec.defaultJob);
   const stderrTty = io.stderr.isTTY === true;
   const log = createLogger({
@@ -53,7 +72,7 @@ export async function runCommand(
     tty: stderrTty,
   });
 
-  const deadlineMs = globals.timeoutMs ?? spec.defaultTimeoutMs;
+  const deadlineMs = globals.timeoutMs ?? spec.defaultTimeoutMs(options);
   const interrupt = new AbortController();
   const onSignal = (name: string) => () => interrupt.abort(new Error(`interrupted by ${name}`));
   const onInt = onSignal('SIGINT');
@@ -71,7 +90,7 @@ export async function runCommand(
   try {
     const module = await spec.load();
     log.debug(`${spec.name}: deadline ${deadlineMs}ms`);
-    const report = await module.run(command.opts(), {
+    const report = await module.run(options, {
       globals,
       signal,
       deadlineMs,

@@ -1,4 +1,5 @@
 import type { CommandSpec } from '../cli/command-spec.js';
+import { probeRoundtrip } from './probe-roundtrip/spec.js';
 
 /** Every registered subcommand. A command is listed here only once it works end to end. */
-export const commandSpecs: readonly CommandSpec[] = [];
+export const commandSpecs: readonly CommandSpec[] = [probeRoundtrip];

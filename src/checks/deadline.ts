@@ -1,0 +1,65 @@
+/** A step that ran out of its time budget; `step` says which (connect, greeting, search ...). */
+export class StepTimeoutError extends Error {
+  readonly step: string;
+  constructor(step: string, ms: number) {
+    super(`${step}: no answer within ${ms}ms`);
+    this.name = 'StepTimeoutError';
+    this.step = step;
+  }
+}
+
+/**
+ * Races a promise against its own time budget and an abort signal. On expiry
+ * onExpire() runs (closing the socket), because a lost race alone would leave
+ * the operation running: the bug of probes that hang on a silent server.
+ */
+export async function withDeadline<T>(
+  step: string,
+  ms: number,
+  work: Promise<T>,
+  options: { signal?: AbortSignal; onExpire?: () => void } = {},
+): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  const expiry = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      options.onExpire?.();
+      reject(new StepTimeoutError(step, ms));
+    }, ms);
+    if (options.signal) {
+      onAbort = () => {
+        options.onExpire?.();
+        reject(
+          options.signal?.reason instanceof Error ? options.signal.reason : new Error(`${step}: aborted`),
+        );
+      };
+      if (options.signal.aborted) onAbort();
+      else options.signal.addEventListener('abort', onAbort, { once: true });
+    }
+  });
+  try {
+    return await Promise.race([work, expiry]);
+  } finally {
+    clearTimeout(timer);
+    if (onAbort) options.signal?.removeEventListener('abort', onAbort);
+    // The losing promise may still reject later; nobody waits for it.
+    work.catch(() => undefined);
+  }
+}
+
+/** Sleeps, waking early on abort (resolves false then). */
+export function sleep(ms: number, signal?: AbortSignal): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve(false);
+    if (ms <= 0) return resolve(true);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve(true);
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,0 +1,155 @@
+import type { ImapFlow } from 'imapflow';
+import { StepTimeoutError, withDeadline } from './deadline.js';
+
+export type TlsMode = 'implicit' | 'starttls' | 'none';
+
+export interface ImapEndpoint {
+  host: string;
+  port: number;
+  tls: TlsMode;
+  user: string;
+  password: string;
+  /** PEM of the CAs to trust instead of the system store. */
+  ca?: string;
+  /** Skip certificate verification: only when the operator asks with --insecure. */
+  insecure: boolean;
+}
+
+export type ImapPhase = 'connect' | 'login' | 'command';
+
+/** Why an IMAP step failed, by phase: connect (TCP, TLS, greeting), login, or a command. */
+export class ImapFailure extends Error {
+  readonly phase: ImapPhase;
+  readonly code: string;
+  constructor(phase: ImapPhase, code: string, message: string) {
+    super(message);
+    this.name = 'ImapFailure';
+    this.phase = phase;
+    this.code = code;
+  }
+}
+
+const TLS_CODE = /^(ERR_TLS|ERR_SSL|CERT_|DEPTH_ZERO|SELF_SIGNED|UNABLE_TO_|ERR_OSSL)/;
+
+/** Maps whatever imapflow or the socket threw to a phase and a short reason. */
+export function classifyImapError(error: unknown, during: ImapPhase): ImapFailure {
+  if (error instanceof ImapFailure) return error;
+  if (error instanceof StepTimeoutError) return new ImapFailure(during, 'TIMEOUT', error.message);
+  const e = error as {
+    code?: string;
+    authenticationFailed?: boolean;
+    responseText?: string;
+    message?: string;
+  };
+  if (e.authenticationFailed) {
+    return new ImapFailure(
+      'login',
+      'AUTH_FAILED',
+      `login refused${e.responseText ? `: ${e.responseText}` : ''}`,
+    );
+  }
+  const code = e.code ?? 'ERROR';
+  const message = e.message ?? String(error);
+  if (TLS_CODE.test(code)) return new ImapFailure('connect', 'TLS', `TLS: ${message}`);
+  if (/TIMEOUT/i.test(code)) return new ImapFailure('connect', 'TIMEOUT', message);
+  return new ImapFailure(during, code, message);
+}
+
+/**
+ * Connects, logs in and opens a mailbox, every step under timeoutMs. On expiry
+ * the socket is closed (not logged out: logout can hang after a failed
+ * connect), so a server that accepts TCP and never greets costs one budget.
+ */
+export async function openMailbox(
+  endpoint: ImapEndpoint,
+  mailbox: string,
+  options: { timeoutMs: number; signal?: AbortSignal },
+): Promise<{ client: ImapFlow; uidNext: number }> {
+  const { ImapFlow } = await import('imapflow');
+  const client = new ImapFlow({
+    host: endpoint.host,
+    port: endpoint.port,
+    secure: endpoint.tls === 'implicit',
+    doSTARTTLS: endpoint.tls === 'starttls' ? true : endpoint.tls === 'none' ? false : undefined,
+    auth: { user: endpoint.user, pass: endpoint.password },
+    tls: { rejectUnauthorized: !endpoint.insecure, ...(endpoint.ca ? { ca: endpoint.ca } : {}) },
+    logger: false,
+    connectionTimeout: options.timeoutMs,
+    greetingTimeout: options.timeoutMs,
+    disableAutoIdle: true,
+  });
+  // imapflow emits 'error' on socket failures; unhandled it would crash the process.
+  client.on('error', () => undefined);
+  const close = () => client.close();
+  // imapflow's connect() may never settle when the server hangs up before greeting: fail at once instead.
+  const hungUp = new Promise<never>((_, reject) =>
+    client.once('close', () =>
+      reject(new ImapFailure('connect', 'CLOSED', 'connection closed by the server before login')),
+    ),
+  );
+  hungUp.catch(() => undefined);
+  try {
+    await withDeadline('connect', options.timeoutMs, Promise.race([client.connect(), hungUp]), {
+      signal: options.signal,
+      onExpire: close,
+    });
+  } catch (error) {
+    close();
+    throw classifyImapError(error, 'connect');
+  }
+  try {
+    const opened = await withDeadline(`open ${mailbox}`, options.timeoutMs, client.mailboxOpen(mailbox), {
+      signal: options.signal,
+      onExpire: close,
+    });
+    return { client, uidNext: opened.uidNext };
+  } catch (error) {
+    close();
+    throw classifyImapError(error, 'command');
+  }
+}
+
+/** Runs one IMAP command under its own deadline; on expiry the connection is dropped. */
+export async function imapCommand<T>(
+  client: ImapFlow,
+  step: string,
+  timeoutMs: number,
+  work: () => Promise<T>,
+  signal?: AbortSignal,
+): Promise<T> {
+  try {
+    return await withDeadline(step, timeoutMs, work(), { signal, onExpire: () => client.close() });
+  } catch (error) {
+    throw classifyImapError(error, 'command');
+  }
+}
+
+/** Deletes messages by UID only: UID EXPUNGE where UIDPLUS exists, else flags them and says so. */
+export async function deleteByUid(
+  client: ImapFlow,
+  uids: number[],
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<{ expunged: boolean }> {
+  if (uids.length === 0) return { expunged: true };
+  const range = uids.join(',');
+  if (client.capabilities.has('UIDPLUS')) {
+    await imapCommand(
+      client,
+      'uid expunge',
+      timeoutMs,
+      () => client.messageDelete(range, { uid: true }),
+      signal,
+    );
+    return { expunged: true };
+  }
+  // A plain EXPUNGE would also purge mail that someone else flagged \Deleted.
+  await imapCommand(
+    client,
+    'store \\Deleted',
+    timeoutMs,
+    () => client.messageFlagsAdd(range, ['\\Deleted'], { uid: true }),
+    signal,
+  );
+  return { expunged: false };
+}

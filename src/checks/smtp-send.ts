@@ -1,0 +1,93 @@
+import type { TlsMode } from './imap.js';
+import { StepTimeoutError, withDeadline } from './deadline.js';
+
+export interface SmtpEndpoint {
+  host: string;
+  port: number;
+  tls: TlsMode;
+  user?: string;
+  password?: string;
+  ca?: string;
+  insecure: boolean;
+}
+
+export interface OutgoingProbe {
+  from: string;
+  to: string;
+  subject: string;
+  headers: Record<string, string>;
+  text: string;
+}
+
+export interface SendOutcome {
+  /** The server's final reply, e.g. "250 2.0.0 Ok: queued as 4F2A1". */
+  response: string;
+  acceptedAt: number;
+  durationMs: number;
+}
+
+/** A refused or broken send, with the SMTP reply code when there was one. */
+export class SendFailure extends Error {
+  readonly code: string;
+  readonly replyCode: number | undefined;
+  constructor(code: string, message: string, replyCode?: number) {
+    super(message);
+    this.name = 'SendFailure';
+    this.code = code;
+    this.replyCode = replyCode;
+  }
+}
+
+/**
+ * Submits over SMTP with nodemailer. STARTTLS, when asked for, is required:
+ * a server that does not offer it fails the send instead of being skipped.
+ */
+export async function sendSmtp(
+  endpoint: SmtpEndpoint,
+  message: OutgoingProbe,
+  options: { timeoutMs: number; signal?: AbortSignal },
+): Promise<SendOutcome> {
+  const nodemailer = await import('nodemailer');
+  const transport = nodemailer.createTransport({
+    host: endpoint.host,
+    port: endpoint.port,
+    secure: endpoint.tls === 'implicit',
+    requireTLS: endpoint.tls === 'starttls',
+    ignoreTLS: endpoint.tls === 'none',
+    ...(endpoint.user ? { auth: { user: endpoint.user, pass: endpoint.password ?? '' } } : {}),
+    tls: { rejectUnauthorized: !endpoint.insecure, ...(endpoint.ca ? { ca: endpoint.ca } : {}) },
+    connectionTimeout: options.timeoutMs,
+    greetingTimeout: options.timeoutMs,
+    socketTimeout: options.timeoutMs,
+    logger: false,
+  });
+  const started = Date.now();
+  try {
+    const info = (await withDeadline(
+      'smtp send',
+      options.timeoutMs * 3,
+      transport.sendMail({ ...message, envelope: { from: message.from, to: [message.to] } }),
+      { signal: options.signal, onExpire: () => transport.close() },
+    )) as { response?: string; rejected?: unknown[] };
+    const acceptedAt = Date.now();
+    if (Array.isArray(info.rejected) && info.rejected.length > 0) {
+      throw new SendFailure('REJECTED', `recipient refused: ${info.response ?? 'no reply'}`);
+    }
+    return { response: (info.response ?? '').trim(), acceptedAt, durationMs: acceptedAt - started };
+  } catch (error) {
+    if (error instanceof SendFailure) throw error;
+    if (error instanceof StepTimeoutError) throw new SendFailure('TIMEOUT', error.message);
+    const e = error as { code?: string; responseCode?: number; response?: string; message?: string };
+    const reply = e.response ? `: ${e.response.trim()}` : '';
+    const code = e.code ?? 'ERROR';
+    const what =
+      code === 'ETLS'
+        ? `STARTTLS required but it failed${reply || `: ${e.message ?? ''}`}`
+        : e.responseCode
+          ? `SMTP ${e.responseCode}${reply}`
+          : (e.message ?? String(error));
+    throw new SendFailure(code, `${what} (${code})`, e.responseCode);
+  } finally {
+    transport.close();
+  }
+}

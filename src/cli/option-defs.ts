@@ -1,0 +1,49 @@
+import { type Command, Option } from 'commander';
+import { durationArg, portArg, positiveIntArg } from './parsers.js';
+
+/** What a flag takes; the same kind drives the flag parser and the config-file schema. */
+export type OptionKind = 'string' | 'duration' | 'port' | 'count' | 'flag' | readonly string[];
+
+export interface OptionDef {
+  /** Long flag without dashes; also the config-file key and, upper-cased, the env var suffix. */
+  name: string;
+  /** Placeholder in help, e.g. "<host>". */
+  arg?: string;
+  description: string;
+  kind: OptionKind;
+  default?: string | number | boolean;
+}
+
+export function envName(name: string): string {
+  return `MAILOPS_${name.toUpperCase().replace(/-/g, '_')}`;
+}
+
+const PARSERS: Partial<Record<string, (value: string) => unknown>> = {
+  duration: durationArg,
+  port: portArg,
+  count: positiveIntArg,
+};
+
+/**
+ * Declares the options on a commander command. Value options read
+ * MAILOPS_<NAME> through commander; boolean flags are read strictly by
+ * resolveFlagEnv, since commander would take MAILOPS_INSECURE=false as "on".
+ */
+export function addOptions(command: Command, defs: readonly OptionDef[]): void {
+  for (const def of defs) {
+    if (def.kind === 'flag') {
+      command.addOption(new Option(`--${def.name}`, `${def.description} (env: ${envName(def.name)}=true)`));
+      continue;
+    }
+    const option = new Option(`--${def.name} ${def.arg ?? '<value>'}`, def.description).env(
+      envName(def.name),
+    );
+    if (Array.isArray(def.kind)) option.choices(def.kind as readonly string[]);
+    else {
+      const parse = PARSERS[def.kind as string];
+      if (parse) option.argParser(parse);
+    }
+    if (def.default !== undefined) option.default(def.default);
+    command.addOption(option);
+  }
+}

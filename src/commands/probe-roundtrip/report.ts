@@ -1,0 +1,96 @@
+import type { CheckResult, MetricFamily, Report } from '../../checks/types.js';
+import type { AuthVerdicts } from '../../checks/auth-results.js';
+import type { Hop } from '../../checks/received.js';
+import { formatDuration } from '../../config/duration.js';
+import type { CleanupOutcome } from './mailbox.js';
+
+export type FailurePhase = 'connect' | 'login' | 'send' | 'wait' | 'deadline' | 'interrupted';
+
+export interface Trip {
+  tag: string;
+  startedAt: number;
+  checks: CheckResult[];
+  warnings: string[];
+  failure?: { phase: FailurePhase; reason: string };
+  submitMs?: number;
+  roundtripMs?: number;
+  attempts: number;
+  hops: Hop[];
+  auth?: AuthVerdicts;
+  cleanup?: CleanupOutcome;
+}
+
+const gauge = (name: string, help: string, samples: MetricFamily['samples']): MetricFamily => ({
+  name: `email_roundtrip_${name}`,
+  help,
+  type: 'gauge',
+  policy: 'every-run',
+  samples,
+});
+
+const seconds = (ms: number | undefined) => (ms === undefined ? NaN : ms / 1000);
+
+/** The probe's own families; NaN where a failed run has no figure, so dashboards show a gap, not an old value. */
+function families(trip: Trip): MetricFamily[] {
+  const list = [
+    gauge('seconds', 'Round trip: send accepted to probe seen over IMAP.', [
+      { labels: {}, value: seconds(trip.roundtripMs) },
+    ]),
+    gauge('submit_seconds', 'Time to get the probe accepted by the sending service.', [
+      { labels: {}, value: seconds(trip.submitMs) },
+    ]),
+    gauge('attempts', 'Wait windows used (the window the probe was seen in, or all of them).', [
+      { labels: {}, value: trip.attempts },
+    ]),
+    gauge(
+      'failure_info',
+      'Phase that failed this run (connect, login, send, wait, deadline, interrupted), or none.',
+      [{ labels: { phase: trip.failure?.phase ?? 'none' }, value: 1 }],
+    ),
+    gauge(
+      'hop_delay_seconds',
+      'Delay between consecutive Received headers of the delivered probe.',
+      trip.hops.map((hop) => ({
+        labels: { hop: String(hop.index), by: hop.by || 'unknown' },
+        value: hop.delaySeconds,
+      })),
+    ),
+    gauge(
+      'auth_result',
+      'Authentication-Results verdicts the receiving server recorded on the probe, 1 per method and result.',
+      Object.entries(trip.auth?.results ?? {}).map(([method, result]) => ({
+        labels: { method, result },
+        value: 1,
+      })),
+    ),
+  ];
+  if (trip.cleanup) {
+    list.push(
+      gauge('stale_deleted', 'Earlier probes older than --stale-after deleted by this run.', [
+        { labels: {}, value: trip.cleanup.staleDeleted },
+      ]),
+      gauge('late_arrivals', 'Earlier probes in the mailbox that arrived after their wait window.', [
+        { labels: {}, value: trip.cleanup.lateArrivals },
+      ]),
+    );
+  }
+  return list.filter((family) => family.samples.length > 0);
+}
+
+export function buildReport(trip: Trip, finishedAt: number): Report {
+  const passed = trip.failure === undefined && trip.roundtripMs !== undefined;
+  const summary = passed
+    ? `Round-trip SUCCESS in ${formatDuration(trip.roundtripMs ?? 0)}`
+    : `Round-trip FAILED at ${trip.failure?.phase ?? 'wait'}: ${trip.failure?.reason ?? 'unknown'}`;
+  return {
+    command: 'probe-roundtrip',
+    metricPrefix: 'email_roundtrip',
+    status: passed ? 'pass' : 'fail',
+    summary,
+    startedAt: new Date(trip.startedAt).toISOString(),
+    durationMs: finishedAt - trip.startedAt,
+    checks: trip.checks,
+    metrics: families(trip),
+    warnings: trip.warnings,
+  };
+}

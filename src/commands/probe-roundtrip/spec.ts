@@ -1,0 +1,106 @@
+import type { CommandSpec } from '../../cli/command-spec.js';
+import type { OptionDef } from '../../cli/option-defs.js';
+
+const TLS = ['implicit', 'starttls', 'none'] as const;
+
+export const probeOptions: readonly OptionDef[] = [
+  {
+    name: 'send-via',
+    arg: '<transport>',
+    description: 'how the probe is sent',
+    kind: ['smtp'],
+    default: 'smtp',
+  },
+  { name: 'from', arg: '<address>', description: 'envelope and header sender', kind: 'string' },
+  { name: 'to', arg: '<address>', description: 'the mailbox the probe must reach', kind: 'string' },
+  { name: 'smtp-host', arg: '<host>', description: 'SMTP submission server', kind: 'string' },
+  { name: 'smtp-port', arg: '<port>', description: 'SMTP port', kind: 'port', default: 587 },
+  {
+    name: 'smtp-tls',
+    arg: '<mode>',
+    description: 'implicit (465), starttls (required, never skipped) or none; default by port',
+    kind: TLS,
+  },
+  {
+    name: 'smtp-user',
+    arg: '<user>',
+    description: 'SMTP AUTH user; password from MAILOPS_SMTP_PASSWORD or --smtp-password-file',
+    kind: 'string',
+  },
+  {
+    name: 'smtp-password-file',
+    arg: '<file>',
+    description: 'file holding the SMTP password',
+    kind: 'string',
+  },
+  { name: 'imap-host', arg: '<host>', description: 'IMAP server holding the --to mailbox', kind: 'string' },
+  { name: 'imap-port', arg: '<port>', description: 'IMAP port', kind: 'port', default: 993 },
+  {
+    name: 'imap-tls',
+    arg: '<mode>',
+    description: 'implicit (993), starttls or none; default by port',
+    kind: TLS,
+  },
+  {
+    name: 'imap-user',
+    arg: '<user>',
+    description: 'IMAP user; password from MAILOPS_IMAP_PASSWORD or --imap-password-file',
+    kind: 'string',
+  },
+  {
+    name: 'imap-password-file',
+    arg: '<file>',
+    description: 'file holding the IMAP password',
+    kind: 'string',
+  },
+  { name: 'imap-mailbox', arg: '<name>', description: 'mailbox to watch', kind: 'string', default: 'INBOX' },
+  {
+    name: 'ca-file',
+    arg: '<file>',
+    description: 'PEM CA bundle to verify SMTP and IMAP certificates',
+    kind: 'string',
+  },
+  { name: 'insecure', description: 'do not verify TLS certificates', kind: 'flag' },
+  { name: 'attempts', arg: '<n>', description: 'wait windows before giving up', kind: 'count', default: 15 },
+  {
+    name: 'interval',
+    arg: '<duration>',
+    description: 'length of one wait window (IMAP IDLE wakes earlier)',
+    kind: 'duration',
+    default: 20_000,
+  },
+  {
+    name: 'connect-timeout',
+    arg: '<duration>',
+    description: 'budget for each IMAP/SMTP connect, greeting and command',
+    kind: 'duration',
+    default: 10_000,
+  },
+  {
+    name: 'stale-after',
+    arg: '<duration>',
+    description: 'delete earlier probes older than this',
+    kind: 'duration',
+    default: 3_600_000,
+  },
+  {
+    name: 'authserv-id',
+    arg: '<id>',
+    description: 'trust only Authentication-Results from this server',
+    kind: 'string',
+  },
+];
+
+export const probeRoundtrip: CommandSpec = {
+  name: 'probe-roundtrip',
+  summary: 'send a tagged message, wait for it over IMAP, measure the round trip, clean up',
+  defaultJob: 'email-roundtrip',
+  options: probeOptions,
+  defaultTimeoutMs: (o) => {
+    const attempts = Number(o.attempts);
+    const connect = Number(o['connect-timeout']);
+    // Every window, plus connect and send budgets, plus room for cleanup.
+    return attempts * Number(o.interval) + 6 * connect + 30_000;
+  },
+  load: () => import('./run.js'),
+};

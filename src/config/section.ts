@@ -1,0 +1,38 @@
+import * as v from 'valibot';
+import type { OptionDef } from '../cli/option-defs.js';
+import { duration } from './globals.js';
+
+const port = v.pipe(
+  v.number('a port from 1 to 65535'),
+  v.integer('a port from 1 to 65535'),
+  v.minValue(1, 'a port from 1 to 65535'),
+  v.maxValue(65535, 'a port from 1 to 65535'),
+);
+const count = v.pipe(
+  v.number('a whole number >= 1'),
+  v.integer('a whole number >= 1'),
+  v.minValue(1, 'a whole number >= 1'),
+);
+
+function schemaFor(def: OptionDef): v.GenericSchema {
+  if (Array.isArray(def.kind)) return v.picklist(def.kind as string[]);
+  switch (def.kind) {
+    case 'duration':
+      return duration;
+    case 'port':
+      return port;
+    case 'count':
+      return count;
+    case 'flag':
+      return v.boolean();
+    default:
+      return v.pipe(v.string(), v.minLength(1, 'a non-empty string'));
+  }
+}
+
+/** The config-file section of a subcommand: its long flag names as keys, values typed like the flags. */
+export function sectionSchema(defs: readonly OptionDef[]): v.GenericSchema {
+  return v.optional(
+    v.strictObject(Object.fromEntries(defs.map((def) => [def.name, v.optional(schemaFor(def))]))),
+  );
+}

@@ -1,0 +1,55 @@
+import { createServer, type Server, type Socket } from 'node:net';
+
+export interface Running {
+  port: number;
+  close(): Promise<void>;
+}
+
+async function listen(server: Server, sockets: Set<Socket>): Promise<Running> {
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => undefined);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (!address || typeof address === 'string') throw new Error('no port');
+  return {
+    port: address.port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** Stand-in for a wedged IMAP server: accepts TCP, never sends a greeting. */
+export function silentServer(): Promise<Running> {
+  return listen(createServer(), new Set());
+}
+
+/**
+ * Stand-in for an SMTP server that does not offer STARTTLS: a minimal
+ * RFC 5321 dialogue, enough for a client to reach the point where it must
+ * refuse to go on in plain text.
+ */
+export function plainSmtpServer(): Promise<Running> {
+  const server = createServer((socket) => {
+    socket.write('220 plain.example ESMTP\r\n');
+    let buffer = '';
+    socket.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString('latin1');
+      let newline: number;
+      while ((newline = buffer.indexOf('\r\n')) >= 0) {
+        const line = buffer.slice(0, newline).toUpperCase();
+        buffer = buffer.slice(newline + 2);
+        if (line.startsWith('EHLO')) socket.write('250-plain.example\r\n250 AUTH PLAIN\r\n');
+        else if (line.startsWith('QUIT')) socket.end('221 bye\r\n');
+        else if (line.startsWith('STARTTLS')) socket.write('502 5.5.1 not offered\r\n');
+        else socket.write('250 ok\r\n');
+      }
+    });
+  });
+  return listen(server, new Set());
+}

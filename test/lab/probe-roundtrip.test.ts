@@ -1,0 +1,241 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { freePort } from '../../lab/process.ts';
+import type { Report } from '../../src/checks/types.js';
+import { mailops } from '../helpers/cli.js';
+import { labImap, listInbox, rawMessage } from '../helpers/imap.js';
+import { probeArgs, probeEnv } from '../helpers/probe.js';
+import { scrape, wipe } from '../helpers/pushgateway.js';
+import { plainSmtpServer, type Running, silentServer } from '../helpers/stand-ins.js';
+
+const lab = inject('lab');
+const gw = lab.pushgateway.url;
+const group = 'instance="lab",job="email-roundtrip"';
+const push = ['--pushgateway', gw, '--label', 'instance=lab'];
+
+async function emptyInbox(): Promise<void> {
+  const client = await labImap(lab);
+  try {
+    const status = await client.status('INBOX', { messages: true });
+    if (status && status.messages) await client.messageDelete('1:*');
+  } finally {
+    await client.logout();
+  }
+}
+
+describe('probe-roundtrip against Postfix and Dovecot', () => {
+  beforeAll(() => wipe(gw));
+  beforeEach(emptyInbox);
+
+  it('makes the round trip over submission (STARTTLS, auth) and IMAPS, pushes, and deletes the probe', async () => {
+    const result = await mailops([...probeArgs(lab), ...push], probeEnv(lab));
+    expect(result.stderr).not.toContain('error');
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toMatch(/^PASS {2}probe-roundtrip: Round-trip SUCCESS in \d/);
+    expect(result.stdout).toMatch(/send\.smtp +accepted by 127\.0\.0\.1:\d+: 250 2\.0\.0 Ok: queued as/);
+    expect((await scrape(gw, 'email_roundtrip_success')).get(`{${group}}`)).toBe(1);
+    expect(
+      (await scrape(gw, 'email_roundtrip_last_success_timestamp_seconds')).get(`{${group}}`),
+    ).toBeGreaterThan(Date.now() / 1000 - 120);
+    expect((await scrape(gw, 'email_roundtrip_failure_info')).get(`{${group},phase="none"}`)).toBe(1);
+    const client = await labImap(lab);
+    try {
+      expect(await listInbox(client)).toEqual([]);
+    } finally {
+      await client.logout();
+    }
+  });
+
+  it('reports hops and the delivered message in JSON', async () => {
+    const result = await mailops([...probeArgs(lab), '--output', 'json'], probeEnv(lab));
+    expect(result.exitCode).toBe(0);
+    const report = JSON.parse(result.stdout) as Report;
+    const wait = report.checks.find((c) => c.name === 'imap.wait');
+    const hops = wait?.details?.hops as { by: string; with: string }[];
+    // Postfix received it over authenticated TLS submission, then Dovecot stored it over LMTP.
+    expect(hops.map((h) => [h.by, h.with])).toEqual([
+      ['mail.mailops.test', 'ESMTPSA'],
+      ['mail.mailops.test', 'LMTP'],
+    ]);
+    expect(
+      report.metrics.find((m) => m.name === 'email_roundtrip_seconds')?.samples[0]?.value,
+    ).toBeGreaterThan(0);
+  });
+
+  it('fails in phase send when SMTP refuses the connection, and the last success survives in the Pushgateway', async () => {
+    const before = (await scrape(gw, 'email_roundtrip_last_success_timestamp_seconds')).get(`{${group}}`);
+    expect(before).toBeGreaterThan(0);
+    const closed = await freePort();
+    const result = await mailops(
+      [...probeArgs(lab, ['--smtp-port', String(closed)]), ...push],
+      probeEnv(lab),
+    );
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toMatch(/Round-trip FAILED at send: 127\.0\.0\.1:\d+: .*ECONNREFUSED/);
+    expect((await scrape(gw, 'email_roundtrip_success')).get(`{${group}}`)).toBe(0);
+    expect((await scrape(gw, 'email_roundtrip_failure_info')).get(`{${group},phase="send"}`)).toBe(1);
+    expect((await scrape(gw, 'email_roundtrip_last_success_timestamp_seconds')).get(`{${group}}`)).toBe(
+      before,
+    );
+  });
+
+  it('never skips STARTTLS when it is required', async () => {
+    const plain = await plainSmtpServer();
+    try {
+      const result = await mailops(probeArgs(lab, ['--smtp-port', String(plain.port)]), probeEnv(lab));
+      expect(result.exitCode).toBe(1);
+      expect(result.stdout).toMatch(/FAILED at send: .*STARTTLS/i);
+    } finally {
+      await plain.close();
+    }
+  });
+
+  it('names the login phase for a wrong IMAP password and never prints it, in any format', async () => {
+    const wrong = 'Wr0ng-pa55word-for-test';
+    for (const output of ['text', 'json', 'prom']) {
+      const result = await mailops(
+        [...probeArgs(lab), '--output', output, '--verbose'],
+        probeEnv(lab, wrong),
+      );
+      expect(result.exitCode).toBe(1);
+      expect(`${result.stdout}${result.stderr}`).not.toContain(wrong);
+      if (output === 'text') expect(result.stdout).toMatch(/Round-trip FAILED at login: .*login refused/);
+      if (output === 'prom') expect(result.stdout).toContain('email_roundtrip_failure_info{phase="login"} 1');
+    }
+  });
+
+  it('deletes only stale probes: recent probes, other mail and mail flagged \\Deleted by someone else stay', async () => {
+    const client = await labImap(lab);
+    const old = `e2e-probe-${Date.now() - 2 * 3_600_000}-aaaaaaaaaaaa`;
+    const recent = `e2e-probe-${Date.now() - 600_000}-bbbbbbbbbbbb`;
+    try {
+      await client.append('INBOX', rawMessage(`${old}: mail round-trip probe`, { 'X-Mailops-Probe': old }));
+      await client.append(
+        'INBOX',
+        rawMessage(`${recent}: mail round-trip probe`, { 'X-Mailops-Probe': recent }),
+      );
+      await client.append('INBOX', rawMessage('invoice 42'));
+      await client.append('INBOX', rawMessage('deleted by a person'), ['\\Deleted']);
+    } finally {
+      await client.logout();
+    }
+    const result = await mailops([...probeArgs(lab), '--output', 'json'], probeEnv(lab));
+    expect(result.exitCode).toBe(0);
+    const report = JSON.parse(result.stdout) as Report;
+    expect(report.metrics.find((m) => m.name === 'email_roundtrip_stale_deleted')?.samples[0]?.value).toBe(1);
+    const after = await labImap(lab);
+    try {
+      const subjects = (await listInbox(after)).map((m) => m.subject).sort();
+      expect(subjects).toEqual(
+        [`${recent}: mail round-trip probe`, 'deleted by a person', 'invoice 42'].sort(),
+      );
+    } finally {
+      await after.logout();
+    }
+  });
+});
+
+describe('probe-roundtrip against a wedged IMAP server (stand-in that never greets)', () => {
+  let silent: Running;
+  beforeAll(async () => {
+    silent = await silentServer();
+  });
+  afterAll(() => silent.close());
+
+  it('gives up each attempt at the connect timeout and fails in phase connect', async () => {
+    const args = probeArgs(lab, [
+      '--imap-port',
+      String(silent.port),
+      '--attempts',
+      '3',
+      '--interval',
+      '1s',
+      '--connect-timeout',
+      '500ms',
+      '--output',
+      'json',
+    ]);
+    const result = await mailops(args, probeEnv(lab));
+    expect(result.exitCode).toBe(1);
+    const report = JSON.parse(result.stdout) as Report;
+    expect(report.summary).toMatch(/^Round-trip FAILED at connect: /);
+    expect(report.checks.find((c) => c.name === 'imap.wait')?.attempts).toBe(3);
+    expect(result.stderr.match(/imap attempt \d\/3: connect failed/g)).toHaveLength(3);
+  });
+});
+
+describe('probe-roundtrip configuration', () => {
+  it('takes its settings from a config file section', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mailops-config-'));
+    const file = join(dir, 'probe.yaml');
+    const user = lab.users[0]!.address;
+    writeFileSync(
+      file,
+      [
+        'output: json',
+        'probe-roundtrip:',
+        `  from: ${user}`,
+        `  to: ${user}`,
+        '  smtp-host: 127.0.0.1',
+        `  smtp-port: ${lab.smtp.submissionPort}`,
+        `  smtp-user: ${user}`,
+        '  imap-host: 127.0.0.1',
+        `  imap-port: ${lab.imap.imapsPort}`,
+        '  imap-tls: implicit',
+        `  imap-user: ${user}`,
+        `  ca-file: ${lab.caFile}`,
+        '  interval: 5s',
+        '',
+      ].join('\n'),
+    );
+    const result = await mailops(['probe-roundtrip', '--config', file], probeEnv(lab));
+    expect(result.exitCode).toBe(0);
+    expect((JSON.parse(result.stdout) as Report).status).toBe('pass');
+  });
+
+  it('rejects an unknown key in its config section with one line and exit 2', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mailops-config-'));
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(file, 'probe-roundtrip:\n  smtp-hots: mail.example\n');
+    const result = await mailops(['probe-roundtrip', '--config', file], probeEnv(lab));
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      `mailops: ${file}: probe-roundtrip.smtp-hots: expected no such key (unknown keys are rejected), got "smtp-hots"`,
+    ]);
+  });
+
+  it('rejects a bad port in its config section', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mailops-config-'));
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(file, 'probe-roundtrip:\n  smtp-port: 70000\n');
+    const result = await mailops(['probe-roundtrip', '--config', file], probeEnv(lab));
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr.trim()).toBe(
+      `mailops: ${file}: probe-roundtrip.smtp-port: expected a port from 1 to 65535, got 70000`,
+    );
+  });
+
+  it.each([
+    [
+      ['--smtp-port', '70000'],
+      "option '--smtp-port <port>' argument '70000' is invalid. expected a port from 1 to 65535",
+    ],
+    [['--interval', 'soon'], 'expected a duration such as 300s, 5m or 1500ms, got "soon"'],
+    [['--attempts', '0'], 'expected a whole number >= 1, got "0"'],
+  ])('rejects bad flags %j with exit 2', async (flags, message) => {
+    const result = await mailops([...probeArgs(lab), ...flags], probeEnv(lab));
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toContain(message);
+  });
+
+  it('requires the IMAP password from env or file, naming where', async () => {
+    const result = await mailops(probeArgs(lab), { MAILOPS_SMTP_PASSWORD: 'x' });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr.trim()).toBe(
+      'mailops: MAILOPS_IMAP_PASSWORD: expected the IMAP password (or --imap-password-file), got nothing',
+    );
+  });
+});
