@@ -1,5 +1,6 @@
-import type { TlsMode } from './imap.js';
 import { StepTimeoutError, withDeadline } from './deadline.js';
+import type { TlsMode } from './imap.js';
+import { type OutgoingProbe, type SendOutcome, SendFailure } from './outgoing.js';
 
 export interface SmtpEndpoint {
   host: string;
@@ -9,33 +10,6 @@ export interface SmtpEndpoint {
   password?: string;
   ca?: string;
   insecure: boolean;
-}
-
-export interface OutgoingProbe {
-  from: string;
-  to: string;
-  subject: string;
-  headers: Record<string, string>;
-  text: string;
-}
-
-export interface SendOutcome {
-  /** The server's final reply, e.g. "250 2.0.0 Ok: queued as 4F2A1". */
-  response: string;
-  acceptedAt: number;
-  durationMs: number;
-}
-
-/** A refused or broken send, with the SMTP reply code when there was one. */
-export class SendFailure extends Error {
-  readonly code: string;
-  readonly replyCode: number | undefined;
-  constructor(code: string, message: string, replyCode?: number) {
-    super(message);
-    this.name = 'SendFailure';
-    this.code = code;
-    this.replyCode = replyCode;
-  }
 }
 
 /**
@@ -86,7 +60,7 @@ export async function sendSmtp(
         : e.responseCode
           ? `SMTP ${e.responseCode}${reply}`
           : (e.message ?? String(error));
-    throw new SendFailure(code, `${what} (${code})`, e.responseCode);
+    throw new SendFailure(code, `${what} (${code})`);
   } finally {
     transport.close();
   }

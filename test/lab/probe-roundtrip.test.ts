@@ -34,7 +34,9 @@ describe('probe-roundtrip against Postfix and Dovecot', () => {
     expect(result.stderr).not.toContain('error');
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toMatch(/^PASS {2}probe-roundtrip: Round-trip SUCCESS in \d/);
-    expect(result.stdout).toMatch(/send\.smtp +accepted by 127\.0\.0\.1:\d+: 250 2\.0\.0 Ok: queued as/);
+    expect(result.stdout).toMatch(
+      /send\.smtp +accepted by 127\.0\.0\.1:\d+ \(starttls\): 250 2\.0\.0 Ok: queued as/,
+    );
     expect((await scrape(gw, 'email_roundtrip_success')).get(`{${group}}`)).toBe(1);
     expect(
       (await scrape(gw, 'email_roundtrip_last_success_timestamp_seconds')).get(`{${group}}`),
@@ -73,7 +75,7 @@ describe('probe-roundtrip against Postfix and Dovecot', () => {
       probeEnv(lab),
     );
     expect(result.exitCode).toBe(1);
-    expect(result.stdout).toMatch(/Round-trip FAILED at send: 127\.0\.0\.1:\d+: .*ECONNREFUSED/);
+    expect(result.stdout).toMatch(/Round-trip FAILED at send: 127\.0\.0\.1:\d+ \(starttls\): .*ECONNREFUSED/);
     expect((await scrape(gw, 'email_roundtrip_success')).get(`{${group}}`)).toBe(0);
     expect((await scrape(gw, 'email_roundtrip_failure_info')).get(`{${group},phase="send"}`)).toBe(1);
     expect((await scrape(gw, 'email_roundtrip_last_success_timestamp_seconds')).get(`{${group}}`)).toBe(

@@ -131,9 +131,10 @@ export class MailboxWatcher {
     if (!client) return undefined;
     const timeout = this.opts.connectTimeoutMs;
     const range = this.uidNext ? { uid: `${this.uidNext}:*` } : {};
-    // HEADER search is a substring match on the server: candidates are confirmed exactly below.
+    // The subject carries the tag too: some relays (SES emulators, list managers) drop custom headers.
+    // Both searches are substring matches on the server: candidates are confirmed exactly below.
     const uids = await imapCommand(client, 'search', timeout, () =>
-      client.search({ header: { [TAG_HEADER]: tag }, ...range }, { uid: true }),
+      client.search({ or: [{ header: { [TAG_HEADER]: tag } }, { subject: tag }], ...range }, { uid: true }),
     );
     if (!uids || uids.length === 0) return undefined;
     const seenAt = Date.now();
@@ -143,7 +144,11 @@ export class MailboxWatcher {
       );
       if (!message || !message.headers) continue;
       const headers = parseHeaders(message.headers.toString('utf8'));
-      const exact = headers.some(([name, value]) => name === TAG_HEADER.toLowerCase() && value === tag);
+      const exact = headers.some(
+        ([name, value]) =>
+          (name === TAG_HEADER.toLowerCase() && value === tag) ||
+          (name === 'subject' && findTag(value) === tag),
+      );
       if (!exact) continue;
       const internalDate = message.internalDate ? new Date(message.internalDate) : undefined;
       return { uid, seenAt, headers, internalDate };

@@ -1,16 +1,23 @@
 import { readFile } from 'node:fs/promises';
 import type { OptionValues } from '../../cli/command-spec.js';
 import type { ImapEndpoint, TlsMode } from '../../checks/imap.js';
+import type { BrevoEndpoint } from '../../checks/brevo-send.js';
+import type { SesEndpoint } from '../../checks/ses-send.js';
 import type { SmtpEndpoint } from '../../checks/smtp-send.js';
 import { describeValue } from '../../config/issues.js';
 import { readSecret } from '../../config/secrets.js';
+import { registerSecret } from '../../output/redact.js';
 import { UsageError } from '../../errors.js';
 
+export type Sender =
+  | { via: 'smtp'; smtp: SmtpEndpoint }
+  | { via: 'brevo'; brevo: BrevoEndpoint }
+  | { via: 'ses'; ses: SesEndpoint };
+
 export interface ProbeOptions {
-  sendVia: 'smtp';
+  sender: Sender;
   from: string;
   to: string;
-  smtp: SmtpEndpoint;
   imap: ImapEndpoint;
   mailbox: string;
   attempts: number;
@@ -49,6 +56,60 @@ async function readCa(file: unknown): Promise<string | undefined> {
 const tlsFor = (given: unknown, port: number, implicitPort: number): TlsMode =>
   (given as TlsMode | undefined) ?? (port === implicitPort ? 'implicit' : 'starttls');
 
+async function parseSender(
+  values: OptionValues,
+  env: NodeJS.ProcessEnv,
+  ca: string | undefined,
+  insecure: boolean,
+): Promise<Sender> {
+  const via = values['send-via'] as Sender['via'];
+  if (via === 'brevo') {
+    const apiKey = await readSecret({
+      env,
+      envName: 'MAILOPS_BREVO_API_KEY',
+      file: values['brevo-api-key-file'] as string | undefined,
+      fileFlag: '--brevo-api-key-file',
+    });
+    if (!apiKey)
+      throw new UsageError(
+        'MAILOPS_BREVO_API_KEY: expected the Brevo API key (or --brevo-api-key-file), got nothing',
+      );
+    return { via, brevo: { url: required(values, 'brevo-url', 'the Brevo API URL'), apiKey } };
+  }
+  if (via === 'ses') {
+    registerSecret(env.AWS_SECRET_ACCESS_KEY);
+    registerSecret(env.AWS_SESSION_TOKEN);
+    const region = (values['ses-region'] as string | undefined) ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+    if (!region) throw new UsageError('--ses-region: expected an AWS region (or AWS_REGION), got nothing');
+    const endpoint = values['ses-endpoint'] as string | undefined;
+    return { via, ses: { region, ...(endpoint ? { endpoint } : {}) } };
+  }
+  const user = values['smtp-user'] as string | undefined;
+  const password = await readSecret({
+    env,
+    envName: 'MAILOPS_SMTP_PASSWORD',
+    file: values['smtp-password-file'] as string | undefined,
+    fileFlag: '--smtp-password-file',
+  });
+  if (user && !password) {
+    throw new UsageError(
+      'MAILOPS_SMTP_PASSWORD: expected the SMTP password for --smtp-user (or --smtp-password-file), got nothing',
+    );
+  }
+  const port = values['smtp-port'] as number;
+  return {
+    via: 'smtp',
+    smtp: {
+      host: required(values, 'smtp-host', 'the SMTP server host'),
+      port,
+      tls: tlsFor(values['smtp-tls'], port, 465),
+      ...(user ? { user, password } : {}),
+      ...(ca ? { ca } : {}),
+      insecure,
+    },
+  };
+}
+
 /** Checks what a probe needs before anything is sent; every gap is a one-line usage error. */
 export async function parseProbeOptions(values: OptionValues, env: NodeJS.ProcessEnv): Promise<ProbeOptions> {
   const from = address(values, 'from');
@@ -66,32 +127,12 @@ export async function parseProbeOptions(values: OptionValues, env: NodeJS.Proces
       'MAILOPS_IMAP_PASSWORD: expected the IMAP password (or --imap-password-file), got nothing',
     );
   }
-  const smtpUser = values['smtp-user'] as string | undefined;
-  const smtpPassword = await readSecret({
-    env,
-    envName: 'MAILOPS_SMTP_PASSWORD',
-    file: values['smtp-password-file'] as string | undefined,
-    fileFlag: '--smtp-password-file',
-  });
-  if (smtpUser && !smtpPassword) {
-    throw new UsageError(
-      'MAILOPS_SMTP_PASSWORD: expected the SMTP password for --smtp-user (or --smtp-password-file), got nothing',
-    );
-  }
-  const smtpPort = values['smtp-port'] as number;
+  const sender = await parseSender(values, env, ca, insecure);
   const imapPort = values['imap-port'] as number;
   return {
-    sendVia: 'smtp',
+    sender,
     from,
     to,
-    smtp: {
-      host: required(values, 'smtp-host', 'the SMTP server host'),
-      port: smtpPort,
-      tls: tlsFor(values['smtp-tls'], smtpPort, 465),
-      ...(smtpUser ? { user: smtpUser, password: smtpPassword } : {}),
-      ...(ca ? { ca } : {}),
-      insecure,
-    },
     imap: {
       host: required(values, 'imap-host', 'the IMAP server host'),
       port: imapPort,

@@ -3,12 +3,13 @@ import { trustedVerdicts } from '../../checks/auth-results.js';
 import { headerValues } from '../../checks/headers.js';
 import { classifyImapError } from '../../checks/imap.js';
 import { parseHops } from '../../checks/received.js';
-import { SendFailure, sendSmtp } from '../../checks/smtp-send.js';
+import { SendFailure } from '../../checks/outgoing.js';
 import type { CheckResult, Report, Status } from '../../checks/types.js';
 import { formatDuration } from '../../config/duration.js';
 import { MailboxWatcher } from './mailbox.js';
 import { parseProbeOptions } from './options.js';
 import { buildReport, type FailurePhase, type Trip } from './report.js';
+import { describeSender, sendProbe } from './send.js';
 import { makeTag, TAG_HEADER } from './tag.js';
 
 function abortPhase(signal: AbortSignal): FailurePhase {
@@ -61,11 +62,12 @@ export async function run(values: OptionValues, ctx: RunContext): Promise<Report
     let acceptedAt: number | undefined;
     if (!trip.failure) {
       since = Date.now();
-      const smtpAt = `${opts.smtp.host}:${opts.smtp.port}`;
-      progress.begin('send.smtp', `submitting to ${smtpAt} (${opts.smtp.tls})`);
+      const via = opts.sender.via;
+      const target = describeSender(opts.sender);
+      progress.begin(`send.${via}`, `submitting to ${target}`);
       try {
-        const sent = await sendSmtp(
-          opts.smtp,
+        const sent = await sendProbe(
+          opts.sender,
           {
             from: opts.from,
             to: opts.to,
@@ -77,15 +79,15 @@ export async function run(values: OptionValues, ctx: RunContext): Promise<Report
         );
         acceptedAt = sent.acceptedAt;
         trip.submitMs = sent.durationMs;
-        check('send.smtp', 'pass', `accepted by ${smtpAt}: ${sent.response}`, since, {
+        check(`send.${via}`, 'pass', `accepted by ${target}: ${sent.response}`, since, {
           details: { tag: trip.tag },
         });
       } catch (error) {
-        const reason = error instanceof SendFailure ? error.message : String(error);
-        check('send.smtp', 'fail', reason, since, {
-          error: { code: (error as SendFailure).code ?? 'ERROR', message: reason },
+        const failure = error instanceof SendFailure ? error : new SendFailure('ERROR', String(error));
+        check(`send.${via}`, 'fail', failure.message, since, {
+          error: { code: failure.code, message: failure.message },
         });
-        fail(signal.aborted ? abortPhase(signal) : 'send', `${smtpAt}: ${reason}`);
+        fail(signal.aborted ? abortPhase(signal) : 'send', `${target}: ${failure.message}`);
       }
     }
 
