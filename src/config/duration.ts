@@ -22,3 +22,8 @@ export function formatDuration(ms: number): string {
   const minutes = Math.floor(totalSeconds / 60);
   return `${minutes}m${String(totalSeconds % 60).padStart(2, '0')}s`;
 }
+
+/** Seconds for a result line: "0.005s" below a second, "20.3s" above; never rounds a fast run to 0. */
+export function formatSeconds(ms: number): string {
+  return ms < 1000 ? `${(ms / 1000).toFixed(3)}s` : `${(ms / 1000).toFixed(1)}s`;
+}

@@ -1,40 +1,52 @@
 import type { MetricFamily, Report } from '../checks/types.js';
 
+function gauge(name: string, help: string, policy: MetricFamily['policy'], value: number): MetricFamily {
+  return { name, help, type: 'gauge', policy, samples: [{ labels: {}, value }] };
+}
+
 /**
  * The run-level families every command gets, so no command re-implements them
- * (blackbox_exporter's probe_success): <prefix>_success and
- * <prefix>_duration_seconds each run, <prefix>_last_success_timestamp_seconds
- * only when the run passed, so it outlives later failures in the Pushgateway.
+ * (blackbox_exporter's probe_success). <prefix>_last_success_timestamp_seconds
+ * is emitted only when the run passed, so it outlives later failures in the
+ * Pushgateway. A command may give <prefix>_duration_seconds its own meaning
+ * (the probe's round trip) by emitting a family of that name itself.
  */
 export function runFamilies(report: Report, nowMs: number): MetricFamily[] {
   const p = report.metricPrefix;
   const passed = report.status === 'pass';
-  const families: MetricFamily[] = [
-    {
-      name: `${p}_success`,
-      help: `1 if the last ${report.command} run passed, 0 otherwise.`,
-      type: 'gauge',
-      policy: 'every-run',
-      samples: [{ labels: {}, value: passed ? 1 : 0 }],
-    },
-    {
-      name: `${p}_duration_seconds`,
-      help: `Wall time of the last ${report.command} run.`,
-      type: 'gauge',
-      policy: 'every-run',
-      samples: [{ labels: {}, value: report.durationMs / 1000 }],
-    },
+  const nowSeconds = Math.round(nowMs / 1000);
+  const families = [
+    gauge(
+      `${p}_success`,
+      `1 if the last ${report.command} run passed, 0 otherwise.`,
+      'every-run',
+      passed ? 1 : 0,
+    ),
+    gauge(
+      `${p}_duration_seconds`,
+      `Wall time of the last ${report.command} run.`,
+      'every-run',
+      report.durationMs / 1000,
+    ),
+    gauge(
+      `${p}_last_run_timestamp_seconds`,
+      `Unix time of the last ${report.command} run.`,
+      'every-run',
+      nowSeconds,
+    ),
   ];
   if (passed) {
-    families.push({
-      name: `${p}_last_success_timestamp_seconds`,
-      help: `Unix time of the last passing ${report.command} run.`,
-      type: 'gauge',
-      policy: 'on-success',
-      samples: [{ labels: {}, value: Math.round(nowMs / 1000) }],
-    });
+    families.push(
+      gauge(
+        `${p}_last_success_timestamp_seconds`,
+        `Unix time of the last passing ${report.command} run.`,
+        'on-success',
+        nowSeconds,
+      ),
+    );
   }
-  return families;
+  const own = new Set(report.metrics.map((f) => f.name));
+  return families.filter((f) => !own.has(f.name));
 }
 
 /** Every family a report exposes: run-level first, then the command's own. */

@@ -4,7 +4,10 @@ import { formatDuration } from '../config/duration.js';
 
 const MARK: Record<Status, string> = { pass: 'PASS', fail: 'FAIL', error: 'ERROR', skip: 'SKIP' };
 
-/** The human report: one headline, one line per check, warnings last. */
+/**
+ * The human report: one line per check, warnings, and last the verdict line,
+ * so `tail -1` of a CronJob log says how the run ended.
+ */
 export function renderText(report: Report, color: boolean): string {
   const chalk = new Chalk({ level: color ? 1 : 0 });
   const paint: Record<Status, (text: string) => string> = {
@@ -14,9 +17,7 @@ export function renderText(report: Report, color: boolean): string {
     skip: chalk.yellow,
   };
   const mark = (status: Status) => paint[status](MARK[status].padEnd(5));
-  const lines = [
-    `${mark(report.status)} ${chalk.bold(report.command)}: ${report.summary} ${chalk.dim(`(${formatDuration(report.durationMs)})`)}`,
-  ];
+  const lines: string[] = [];
   const width = Math.max(0, ...report.checks.map((c) => c.name.length));
   for (const check of report.checks) {
     const attempts = check.attempts !== undefined && check.attempts > 1 ? `, ${check.attempts} attempts` : '';
@@ -25,5 +26,8 @@ export function renderText(report: Report, color: boolean): string {
     );
   }
   for (const warning of report.warnings) lines.push(`${chalk.yellow('warning:')} ${warning}`);
+  lines.push(
+    `${mark(report.status)} ${chalk.bold(report.command)} ${chalk.dim(`(${formatDuration(report.durationMs)})`)}: ${report.summary}`,
+  );
   return `${lines.join('\n')}\n`;
 }

@@ -33,7 +33,9 @@ describe('probe-roundtrip against Postfix and Dovecot', () => {
     const result = await mailops([...probeArgs(lab), ...push], probeEnv(lab));
     expect(result.stderr).not.toContain('error');
     expect(result.exitCode).toBe(0);
-    expect(result.stdout).toMatch(/^PASS {2}probe-roundtrip: Round-trip SUCCESS in \d/);
+    expect(result.stdout.trimEnd().split('\n').at(-1)).toMatch(
+      /^PASS {2}probe-roundtrip \(.+\): Round-trip SUCCESS in \d+\.\d+s$/,
+    );
     expect(result.stdout).toMatch(
       /send\.smtp +accepted by 127\.0\.0\.1:\d+ \(starttls\): 250 2\.0\.0 Ok: queued as/,
     );
@@ -62,7 +64,7 @@ describe('probe-roundtrip against Postfix and Dovecot', () => {
       ['mail.mailops.test', 'LMTP'],
     ]);
     expect(
-      report.metrics.find((m) => m.name === 'email_roundtrip_seconds')?.samples[0]?.value,
+      report.metrics.find((m) => m.name === 'email_roundtrip_duration_seconds')?.samples[0]?.value,
     ).toBeGreaterThan(0);
   });
 
@@ -103,8 +105,11 @@ describe('probe-roundtrip against Postfix and Dovecot', () => {
       );
       expect(result.exitCode).toBe(1);
       expect(`${result.stdout}${result.stderr}`).not.toContain(wrong);
-      if (output === 'text') expect(result.stdout).toMatch(/Round-trip FAILED at login: .*login refused/);
-      if (output === 'prom') expect(result.stdout).toContain('email_roundtrip_failure_info{phase="login"} 1');
+      if (output === 'text')
+        expect(result.stdout).toMatch(
+          /\nFAIL  probe-roundtrip \(.+\): Round-trip FAILED at auth: .*login refused[^\n]*$/,
+        );
+      if (output === 'prom') expect(result.stdout).toContain('email_roundtrip_failure_info{phase="auth"} 1');
     }
   });
 

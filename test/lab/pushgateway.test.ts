@@ -17,7 +17,10 @@ describe('Pushgateway push (real prometheus-pushgateway)', () => {
   it('pushes a report and reads it back from /metrics', async () => {
     await pushMetrics(reportFamilies(loadReport('roundtrip-pass'), NOW_MS), target);
     expect((await scrape(url, 'email_roundtrip_success')).get(`{${group}}`)).toBe(1);
-    expect((await scrape(url, 'email_roundtrip_seconds')).get(`{${group}}`)).toBe(20.3);
+    expect((await scrape(url, 'email_roundtrip_duration_seconds')).get(`{${group}}`)).toBe(20.3);
+    expect((await scrape(url, 'email_roundtrip_last_run_timestamp_seconds')).get(`{${group}}`)).toBe(
+      NOW_MS / 1000,
+    );
     expect(
       (await scrape(url, 'email_roundtrip_auth_result')).get(`{${group},method="spf",result="pass"}`),
     ).toBe(1);
@@ -28,10 +31,13 @@ describe('Pushgateway push (real prometheus-pushgateway)', () => {
   it('keeps the last-success timestamp when a later run fails', async () => {
     const pass = loadReport('roundtrip-pass');
     await pushMetrics(reportFamilies(pass, NOW_MS), target);
-    const fail = { ...pass, status: 'fail' as const, durationMs: 300_000 };
+    const fail = { ...pass, status: 'fail' as const, durationMs: 300_000, metrics: [] };
     await pushMetrics(reportFamilies(fail, NOW_MS + 1_200_000), target);
     expect((await scrape(url, 'email_roundtrip_success')).get(`{${group}}`)).toBe(0);
     expect((await scrape(url, 'email_roundtrip_duration_seconds')).get(`{${group}}`)).toBe(300);
+    expect((await scrape(url, 'email_roundtrip_last_run_timestamp_seconds')).get(`{${group}}`)).toBe(
+      NOW_MS / 1000 + 1200,
+    );
     expect((await scrape(url, 'email_roundtrip_last_success_timestamp_seconds')).get(`{${group}}`)).toBe(
       NOW_MS / 1000,
     );

@@ -1,10 +1,11 @@
 import type { CheckResult, MetricFamily, Report } from '../../checks/types.js';
 import type { AuthVerdicts } from '../../checks/auth-results.js';
 import type { Hop } from '../../checks/received.js';
-import { formatDuration } from '../../config/duration.js';
+import { formatSeconds } from '../../config/duration.js';
 import type { CleanupOutcome } from './mailbox.js';
 
-export type FailurePhase = 'connect' | 'login' | 'send' | 'wait' | 'deadline' | 'interrupted';
+/** Where a run failed: the label alerts and dashboards split on. */
+export type FailurePhase = 'send' | 'connect' | 'auth' | 'wait' | 'cleanup';
 
 export interface Trip {
   tag: string;
@@ -33,20 +34,20 @@ const seconds = (ms: number | undefined) => (ms === undefined ? NaN : ms / 1000)
 /** The probe's own families; NaN where a failed run has no figure, so dashboards show a gap, not an old value. */
 function families(trip: Trip): MetricFamily[] {
   const list = [
-    gauge('seconds', 'Round trip: send accepted to probe seen over IMAP.', [
-      { labels: {}, value: seconds(trip.roundtripMs) },
-    ]),
-    gauge('submit_seconds', 'Time to get the probe accepted by the sending service.', [
+    gauge(
+      'duration_seconds',
+      'Round trip of the last run: send accepted to probe seen over IMAP (NaN when it failed).',
+      [{ labels: {}, value: seconds(trip.roundtripMs) }],
+    ),
+    gauge('submit_duration_seconds', 'Time to get the probe accepted by the sending service.', [
       { labels: {}, value: seconds(trip.submitMs) },
     ]),
     gauge('attempts', 'Wait windows used (the window the probe was seen in, or all of them).', [
       { labels: {}, value: trip.attempts },
     ]),
-    gauge(
-      'failure_info',
-      'Phase that failed this run (connect, login, send, wait, deadline, interrupted), or none.',
-      [{ labels: { phase: trip.failure?.phase ?? 'none' }, value: 1 }],
-    ),
+    gauge('failure_info', 'Phase that failed the last run (send, connect, auth, wait, cleanup), or none.', [
+      { labels: { phase: trip.failure?.phase ?? 'none' }, value: 1 },
+    ]),
     gauge(
       'hop_delay_seconds',
       'Delay between consecutive Received headers of the delivered probe.',
@@ -80,7 +81,7 @@ function families(trip: Trip): MetricFamily[] {
 export function buildReport(trip: Trip, finishedAt: number): Report {
   const passed = trip.failure === undefined && trip.roundtripMs !== undefined;
   const summary = passed
-    ? `Round-trip SUCCESS in ${formatDuration(trip.roundtripMs ?? 0)}`
+    ? `Round-trip SUCCESS in ${formatSeconds(trip.roundtripMs ?? 0)}`
     : `Round-trip FAILED at ${trip.failure?.phase ?? 'wait'}: ${trip.failure?.reason ?? 'unknown'}`;
   return {
     command: 'probe-roundtrip',

@@ -12,8 +12,12 @@ import { buildReport, type FailurePhase, type Trip } from './report.js';
 import { describeSender, sendProbe } from './send.js';
 import { makeTag, TAG_HEADER } from './tag.js';
 
-function abortPhase(signal: AbortSignal): FailurePhase {
-  return (signal.reason as Error | undefined)?.name === 'TimeoutError' ? 'deadline' : 'interrupted';
+/** Why the run stopped early: the overall deadline, or a signal (a CronJob's activeDeadlineSeconds sends SIGTERM). */
+function stopReason(signal: AbortSignal): string {
+  const reason = signal.reason as Error | undefined;
+  return reason?.name === 'TimeoutError'
+    ? 'the run deadline (--timeout) was reached'
+    : (reason?.message ?? 'stopped');
 }
 
 /** Sends a tagged probe, waits for it over IMAP, measures, cleans up. Never throws for a broken mail path. */
@@ -54,7 +58,7 @@ export async function run(values: OptionValues, ctx: RunContext): Promise<Report
       check('imap.prepare', 'error', `${failure.phase} failed: ${failure.message}`, since, {
         error: { code: failure.code, message: failure.message },
       });
-      if (failure.phase === 'login') fail('login', `${imapAt}: ${failure.message}`);
+      if (failure.phase === 'login') fail('auth', `${imapAt}: ${failure.message}`);
       else log.warn(`imap not ready before the send (${failure.message}); sending anyway, the wait retries`);
     }
 
@@ -87,7 +91,7 @@ export async function run(values: OptionValues, ctx: RunContext): Promise<Report
         check(`send.${via}`, 'fail', failure.message, since, {
           error: { code: failure.code, message: failure.message },
         });
-        fail(signal.aborted ? abortPhase(signal) : 'send', `${target}: ${failure.message}`);
+        fail('send', `${target}: ${signal.aborted ? stopReason(signal) : failure.message}`);
       }
     }
 
@@ -107,6 +111,8 @@ export async function run(values: OptionValues, ctx: RunContext): Promise<Report
         check('imap.wait', 'pass', `found ${trip.tag} in ${opts.mailbox} (UID ${found.uid})`, since, {
           attempts: found.attempt,
           details: {
+            acceptedAt: new Date(acceptedAt).toISOString(),
+            seenAt: new Date(found.seenAt).toISOString(),
             uid: found.uid,
             internalDate: found.internalDate?.toISOString(),
             hops: trip.hops,
@@ -115,24 +121,24 @@ export async function run(values: OptionValues, ctx: RunContext): Promise<Report
         });
       } else {
         const failure = outcome.failure;
-        const phase: FailurePhase = signal.aborted
-          ? abortPhase(signal)
-          : failure?.phase === 'login'
-            ? 'login'
-            : outcome.failedConnects >= outcome.attempts
+        const phase: FailurePhase =
+          failure?.phase === 'login'
+            ? 'auth'
+            : outcome.failedConnects >= outcome.attempts && outcome.attempts > 0
               ? 'connect'
               : 'wait';
-        const reason =
-          phase === 'wait'
+        const reason = signal.aborted
+          ? `${stopReason(signal)} after ${outcome.attempts} windows`
+          : phase === 'wait'
             ? `no probe after ${outcome.attempts} windows of ${formatDuration(opts.intervalMs)} (${outcome.searches} searches)`
-            : `${imapAt}: ${failure?.message ?? 'run stopped'}`;
+            : `${imapAt}: ${failure?.message ?? 'no answer'}`;
         check('imap.wait', 'fail', reason, since, { attempts: outcome.attempts });
         fail(phase, reason);
       }
     }
 
     // 4. Clean up: the probe by UID, and stale probes of earlier runs (also after a failed wait).
-    if (!signal.aborted && trip.failure?.phase !== 'login') {
+    if (!signal.aborted && trip.failure?.phase !== 'auth') {
       since = Date.now();
       progress.begin('imap.cleanup', 'deleting the probe and stale probes');
       try {
@@ -153,7 +159,7 @@ export async function run(values: OptionValues, ctx: RunContext): Promise<Report
         check('imap.cleanup', 'error', failure.message, since, {
           error: { code: failure.code, message: failure.message },
         });
-        trip.warnings.push(`cleanup failed: ${failure.message}`);
+        fail('cleanup', `${imapAt}: ${failure.message}`);
       }
     }
   } finally {
