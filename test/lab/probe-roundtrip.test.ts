@@ -107,7 +107,7 @@ describe('probe-roundtrip against Postfix and Dovecot', () => {
       expect(`${result.stdout}${result.stderr}`).not.toContain(wrong);
       if (output === 'text')
         expect(result.stdout).toMatch(
-          /\nFAIL  probe-roundtrip \(.+\): Round-trip FAILED at auth: .*login refused[^\n]*$/,
+          /\nFAIL {2}probe-roundtrip \(.+\): Round-trip FAILED at auth: .*login refused[^\n]*$/,
         );
       if (output === 'prom') expect(result.stdout).toContain('email_roundtrip_failure_info{phase="auth"} 1');
     }
