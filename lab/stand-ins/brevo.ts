@@ -72,6 +72,8 @@ export async function startBrevoStandIn(options: { apiKey: string; mxPort: numbe
       const seen = idempotencyKey ? byKey.get(idempotencyKey) : undefined;
       if (seen) return reply(res, 201, { messageId: seen });
       const messageId = `<${randomUUID()}@smtp-relay.mailin.fr>`;
+      // Brevo's sandbox: the request is validated and answered, nothing is delivered.
+      if (headers['X-Sib-Sandbox'] === 'drop') return reply(res, 201, { messageId });
       if (idempotencyKey) byKey.set(idempotencyKey, messageId);
       await mx.sendMail({
         from,

@@ -45,4 +45,6 @@ export interface Report {
   checks: CheckResult[];
   metrics: MetricFamily[];
   warnings: string[];
+  /** False for runs that check one side only (dry runs): shown, never pushed. */
+  pushable?: boolean;
 }

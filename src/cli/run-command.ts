@@ -105,15 +105,17 @@ export async function runCommand(
     );
 
     let pushFailed = false;
-    if (globals.pushgateway) {
+    if (globals.pushgateway && report.pushable === false) {
+      log.warn(`metrics not pushed: this ${spec.name} run checked one side only`);
+    } else if (globals.pushgateway) {
       try {
-        // Its own timeout, not the run deadline: a run that hit the deadline must still report its failure.
+        // Its own timeout, not the run deadline nor the SIGTERM that may have ended the run: a run
+        // stopped either way must still report its failure (10 s fits a pod's termination grace period).
         await pushMetrics(reportFamilies(report, nowMs), {
           url: globals.pushgateway,
           job: globals.job,
           labels: globals.labels,
           timeoutMs: PUSH_TIMEOUT_MS,
-          signal: interrupt.signal,
         });
         log.debug(`pushed metrics to job ${globals.job}`);
       } catch (error) {

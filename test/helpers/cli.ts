@@ -23,3 +23,20 @@ export async function mailops(args: string[], env: Record<string, string> = {}):
   });
   return { exitCode: result.exitCode ?? -1, stdout: result.stdout, stderr: result.stderr };
 }
+
+/** Resolves once a line of the stream matches: for acting on a running process at a known point. */
+export function waitForLine(stream: NodeJS.ReadableStream | null, pattern: RegExp): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (!stream) return reject(new Error('no stream'));
+    let seen = '';
+    const onData = (chunk: Buffer | string) => {
+      seen += String(chunk);
+      if (pattern.test(seen)) {
+        stream.off('data', onData);
+        resolve();
+      }
+    };
+    stream.on('data', onData);
+    stream.once('end', () => reject(new Error(`stream ended before ${String(pattern)}`)));
+  });
+}

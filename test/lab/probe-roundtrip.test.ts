@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../../lab/process.ts';
 import type { Report } from '../../src/checks/types.js';
-import { mailops } from '../helpers/cli.js';
+import { execa } from 'execa';
+import { BIN, mailops, waitForLine } from '../helpers/cli.js';
 import { labImap, listInbox, rawMessage } from '../helpers/imap.js';
 import { probeArgs, probeEnv } from '../helpers/probe.js';
 import { scrape, wipe } from '../helpers/pushgateway.js';
@@ -83,6 +84,66 @@ describe('probe-roundtrip against Postfix and Dovecot', () => {
     expect((await scrape(gw, 'email_roundtrip_last_success_timestamp_seconds')).get(`{${group}}`)).toBe(
       before,
     );
+  });
+
+  it('--dry-run checks the send path up to RCPT without delivering or pushing', async () => {
+    await wipe(gw);
+    const result = await mailops([...probeArgs(lab, ['--dry-run']), ...push], probeEnv(lab));
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toMatch(/send\.smtp +accepted by .*: RCPT 250 2\.1\.5 Ok, then RSET/);
+    expect(result.stdout.trimEnd().split('\n').at(-1)).toMatch(
+      /Dry run SUCCESS: the send path accepts the probe$/,
+    );
+    expect(result.stderr).toContain('metrics not pushed');
+    expect((await scrape(gw, 'email_roundtrip_success')).size).toBe(0);
+    const client = await labImap(lab);
+    try {
+      expect(await listInbox(client)).toEqual([]);
+    } finally {
+      await client.logout();
+    }
+  });
+
+  it('--dry-run fails at send when SMTP AUTH is refused, naming the reply and hiding the password', async () => {
+    const result = await mailops(probeArgs(lab, ['--dry-run']), {
+      ...probeEnv(lab),
+      MAILOPS_SMTP_PASSWORD: 'bad-smtp-pass',
+    });
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toMatch(/Dry run FAILED at send: .*auth: expected 235, got 535/);
+    expect(result.stdout + result.stderr).not.toContain('bad-smtp-pass');
+  });
+
+  it('--verify-only checks the IMAP login and mailbox only', async () => {
+    const good = await mailops(probeArgs(lab, ['--verify-only']), probeEnv(lab));
+    expect(good.exitCode).toBe(0);
+    expect(good.stdout).toMatch(/Verify SUCCESS: IMAP login and mailbox work$/);
+    expect(good.stdout).not.toContain('send.smtp');
+    const bad = await mailops(probeArgs(lab, ['--verify-only']), probeEnv(lab, 'wrong-password-1'));
+    expect(bad.exitCode).toBe(1);
+    expect(bad.stdout).toMatch(/Verify FAILED at auth: /);
+  });
+
+  it('pushes a failure when SIGTERM stops a waiting run', async () => {
+    // The probe goes to the other mailbox, so the watched one never sees it and the run keeps waiting.
+    const args = probeArgs(lab, ['--to', lab.users[1]!.address, '--interval', '30s', ...push]);
+    const child = execa(process.execPath, [BIN, ...args], {
+      reject: false,
+      env: { ...process.env, ...probeEnv(lab) },
+    });
+    await waitForLine(child.stderr, /imap\.wait: window 1/);
+    child.kill('SIGTERM');
+    const result = await child;
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toMatch(/Round-trip FAILED at wait: interrupted by SIGTERM after 1 windows/);
+    expect((await scrape(gw, 'email_roundtrip_success')).get(`{${group}}`)).toBe(0);
+    expect((await scrape(gw, 'email_roundtrip_failure_info')).get(`{${group},phase="wait"}`)).toBe(1);
+    const other = await labImap(lab, lab.users[1]);
+    try {
+      await other.messageDelete('1:*');
+    } finally {
+      await other.logout();
+    }
   });
 
   it('never skips STARTTLS when it is required', async () => {

@@ -62,6 +62,15 @@ describe('probe-roundtrip --send-via brevo (Brevo API stand-in relaying into Pos
     expect(await inboxSubjects()).toEqual([]);
   });
 
+  it('--dry-run uses the sandbox header: validated, not delivered, not pushed', async () => {
+    const result = await mailops(args(['--send-via', 'brevo', '--brevo-url', brevo.url, '--dry-run']), env);
+    expect(result.exitCode).toBe(0);
+    expect((JSON.parse(result.stdout) as Report).summary).toBe(
+      'Dry run SUCCESS: the send path accepts the probe',
+    );
+    expect(brevo.relayed).toHaveLength(0);
+  });
+
   it('fails in phase send on a refused key, without retrying and without printing the key', async () => {
     const before = brevo.apiKeys.length;
     const wrongKey = 'xkeysib-wrong-key-000000';

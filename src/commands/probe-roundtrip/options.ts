@@ -14,7 +14,11 @@ export type Sender =
   | { via: 'brevo'; brevo: BrevoEndpoint }
   | { via: 'ses'; ses: SesEndpoint };
 
+/** probe: the full round trip; dry-run: the send path only; verify-only: the mailbox only. */
+export type ProbeMode = 'probe' | 'dry-run' | 'verify-only';
+
 export interface ProbeOptions {
+  mode: ProbeMode;
   sender: Sender;
   from: string;
   to: string;
@@ -127,9 +131,15 @@ export async function parseProbeOptions(values: OptionValues, env: NodeJS.Proces
       'MAILOPS_IMAP_PASSWORD: expected the IMAP password (or --imap-password-file), got nothing',
     );
   }
+  if (values['dry-run'] === true && values['verify-only'] === true) {
+    throw new UsageError('--dry-run, --verify-only: expected at most one, got both');
+  }
+  const mode: ProbeMode =
+    values['dry-run'] === true ? 'dry-run' : values['verify-only'] === true ? 'verify-only' : 'probe';
   const sender = await parseSender(values, env, ca, insecure);
   const imapPort = values['imap-port'] as number;
   return {
+    mode,
     sender,
     from,
     to,

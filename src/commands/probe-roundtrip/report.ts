@@ -3,6 +3,7 @@ import type { AuthVerdicts } from '../../checks/auth-results.js';
 import type { Hop } from '../../checks/received.js';
 import { formatSeconds } from '../../config/duration.js';
 import type { CleanupOutcome } from './mailbox.js';
+import type { ProbeMode } from './options.js';
 
 /** Where a run failed: the label alerts and dashboards split on. */
 export type FailurePhase = 'send' | 'connect' | 'auth' | 'wait' | 'cleanup';
@@ -78,11 +79,24 @@ function families(trip: Trip): MetricFamily[] {
   return list.filter((family) => family.samples.length > 0);
 }
 
-export function buildReport(trip: Trip, finishedAt: number): Report {
-  const passed = trip.failure === undefined && trip.roundtripMs !== undefined;
+const VERDICT: Record<ProbeMode, [string, string]> = {
+  probe: ['Round-trip SUCCESS', 'Round-trip FAILED'],
+  'dry-run': ['Dry run SUCCESS: the send path accepts the probe', 'Dry run FAILED'],
+  'verify-only': ['Verify SUCCESS: IMAP login and mailbox work', 'Verify FAILED'],
+};
+
+/**
+ * The report of a run. Dry runs and verifications are checks of one side only:
+ * their metrics are shown but never pushed, so they cannot touch the alerts.
+ */
+export function buildReport(trip: Trip, mode: ProbeMode, finishedAt: number): Report {
+  const [good, bad] = VERDICT[mode];
+  const passed = trip.failure === undefined && (mode !== 'probe' || trip.roundtripMs !== undefined);
   const summary = passed
-    ? `Round-trip SUCCESS in ${formatSeconds(trip.roundtripMs ?? 0)}`
-    : `Round-trip FAILED at ${trip.failure?.phase ?? 'wait'}: ${trip.failure?.reason ?? 'unknown'}`;
+    ? mode === 'probe'
+      ? `${good} in ${formatSeconds(trip.roundtripMs ?? 0)}`
+      : good
+    : `${bad} at ${trip.failure?.phase ?? 'wait'}: ${trip.failure?.reason ?? 'unknown'}`;
   return {
     command: 'probe-roundtrip',
     metricPrefix: 'email_roundtrip',
@@ -93,5 +107,6 @@ export function buildReport(trip: Trip, finishedAt: number): Report {
     checks: trip.checks,
     metrics: families(trip),
     warnings: trip.warnings,
+    ...(mode === 'probe' ? {} : { pushable: false }),
   };
 }

@@ -86,6 +86,17 @@ export const probeOptions: readonly OptionDef[] = [
     kind: 'string',
   },
   { name: 'insecure', description: 'do not verify TLS certificates', kind: 'flag' },
+  {
+    name: 'dry-run',
+    description:
+      'check the send path only: SMTP up to RCPT then RSET, Brevo sandbox, SES simulator; nothing is pushed',
+    kind: 'flag',
+  },
+  {
+    name: 'verify-only',
+    description: 'check IMAP login and the mailbox only; nothing is pushed',
+    kind: 'flag',
+  },
   { name: 'attempts', arg: '<n>', description: 'wait windows before giving up', kind: 'count', default: 15 },
   {
     name: 'interval',

@@ -1,0 +1,184 @@
+import type { RunContext } from '../../cli/command-spec.js';
+import { trustedVerdicts } from '../../checks/auth-results.js';
+import { headerValues } from '../../checks/headers.js';
+import { classifyImapError } from '../../checks/imap.js';
+import { type OutgoingProbe, SendFailure } from '../../checks/outgoing.js';
+import { parseHops } from '../../checks/received.js';
+import type { CheckResult, Status } from '../../checks/types.js';
+import { formatDuration } from '../../config/duration.js';
+import type { MailboxWatcher } from './mailbox.js';
+import type { ProbeOptions } from './options.js';
+import type { FailurePhase, Trip } from './report.js';
+import { describeSender, dryRunProbe, sendProbe } from './send.js';
+import { TAG_HEADER } from './tag.js';
+
+/** What every step of one run shares. */
+export interface ProbeRun {
+  opts: ProbeOptions;
+  ctx: RunContext;
+  trip: Trip;
+  watcher: MailboxWatcher;
+}
+
+function check(
+  run: ProbeRun,
+  name: string,
+  status: Status,
+  summary: string,
+  since: number,
+  extra: Partial<CheckResult> = {},
+) {
+  run.trip.checks.push({ name, status, summary, durationMs: Date.now() - since, ...extra });
+  run.ctx.progress.end(name, status, summary);
+}
+
+function fail(run: ProbeRun, phase: FailurePhase, reason: string): void {
+  run.trip.failure ??= { phase, reason };
+}
+
+/** Why the run stopped early: the overall deadline, or a signal (a CronJob's activeDeadlineSeconds sends SIGTERM). */
+function stopReason(signal: AbortSignal): string {
+  const reason = signal.reason as Error | undefined;
+  return reason?.name === 'TimeoutError'
+    ? 'the run deadline (--timeout) was reached'
+    : (reason?.message ?? 'stopped');
+}
+
+const imapAt = (run: ProbeRun) => `${run.opts.imap.host}:${run.opts.imap.port}`;
+
+/**
+ * Logs in and opens the mailbox. A refused login fails the run (before anything
+ * is sent); a server that does not answer yet only warns, since the wait retries.
+ */
+export async function prepare(run: ProbeRun, strict: boolean): Promise<void> {
+  const since = Date.now();
+  run.ctx.progress.begin('imap.prepare', `connecting to ${imapAt(run)}`);
+  try {
+    await run.watcher.connect();
+    check(
+      run,
+      'imap.prepare',
+      'pass',
+      `${run.opts.mailbox} open on ${imapAt(run)}, UIDNEXT ${run.watcher.uidNext}`,
+      since,
+    );
+  } catch (error) {
+    const failure = classifyImapError(error, 'connect');
+    check(run, 'imap.prepare', 'error', `${failure.phase} failed: ${failure.message}`, since, {
+      error: { code: failure.code, message: failure.message },
+    });
+    if (failure.phase === 'login') fail(run, 'auth', `${imapAt(run)}: ${failure.message}`);
+    else if (strict || run.ctx.signal.aborted) fail(run, 'connect', `${imapAt(run)}: ${failure.message}`);
+    else
+      run.ctx.log.warn(
+        `imap not ready before the send (${failure.message}); sending anyway, the wait retries`,
+      );
+  }
+}
+
+/** Submits the probe (or, in a dry run, checks the send path); returns when it was accepted. */
+export async function send(run: ProbeRun, dry: boolean): Promise<number | undefined> {
+  const { opts, trip, ctx } = run;
+  if (ctx.signal.aborted) {
+    fail(run, 'send', `${stopReason(ctx.signal)} before the send`);
+    return undefined;
+  }
+  const since = Date.now();
+  const name = `send.${opts.sender.via}`;
+  const target = describeSender(opts.sender);
+  ctx.progress.begin(name, `${dry ? 'checking' : 'submitting to'} ${target}`);
+  const message: OutgoingProbe = {
+    from: opts.from,
+    to: opts.to,
+    subject: `${trip.tag}: mail round-trip probe`,
+    headers: { [TAG_HEADER]: trip.tag },
+    text: 'This message checks that mail makes the round trip. mailops deletes it when it arrives.\n',
+  };
+  const options = { timeoutMs: opts.connectTimeoutMs, signal: ctx.signal };
+  try {
+    const sent = await (dry
+      ? dryRunProbe(opts.sender, message, options)
+      : sendProbe(opts.sender, message, options));
+    trip.submitMs = sent.durationMs;
+    check(run, name, 'pass', `accepted by ${target}: ${sent.response}`, since, {
+      details: { tag: trip.tag },
+    });
+    return sent.acceptedAt;
+  } catch (error) {
+    const failure = error instanceof SendFailure ? error : new SendFailure('ERROR', String(error));
+    check(run, name, 'fail', failure.message, since, {
+      error: { code: failure.code, message: failure.message },
+    });
+    fail(run, 'send', `${target}: ${ctx.signal.aborted ? stopReason(ctx.signal) : failure.message}`);
+    return undefined;
+  }
+}
+
+/** Waits for the probe from the moment the send was accepted; returns its UID when seen. */
+export async function wait(run: ProbeRun, acceptedAt: number): Promise<number | undefined> {
+  const { opts, trip, ctx, watcher } = run;
+  const since = Date.now();
+  ctx.progress.begin('imap.wait', `waiting for ${trip.tag}`);
+  const outcome = await watcher.waitFor(trip.tag, acceptedAt);
+  trip.attempts = outcome.attempts;
+  const found = outcome.found;
+  if (found) {
+    trip.roundtripMs = found.seenAt - acceptedAt;
+    trip.hops = parseHops(headerValues(found.headers, 'received'));
+    trip.auth = trustedVerdicts(headerValues(found.headers, 'authentication-results'), opts.authservId);
+    check(run, 'imap.wait', 'pass', `found ${trip.tag} in ${opts.mailbox} (UID ${found.uid})`, since, {
+      attempts: found.attempt,
+      details: {
+        acceptedAt: new Date(acceptedAt).toISOString(),
+        seenAt: new Date(found.seenAt).toISOString(),
+        uid: found.uid,
+        internalDate: found.internalDate?.toISOString(),
+        hops: trip.hops,
+        auth: trip.auth ?? null,
+      },
+    });
+    return found.uid;
+  }
+  const failure = outcome.failure;
+  const phase: FailurePhase =
+    failure?.phase === 'login'
+      ? 'auth'
+      : outcome.failedConnects >= outcome.attempts && outcome.attempts > 0
+        ? 'connect'
+        : 'wait';
+  const reason = ctx.signal.aborted
+    ? `${stopReason(ctx.signal)} after ${outcome.attempts} windows`
+    : phase === 'wait'
+      ? `no probe after ${outcome.attempts} windows of ${formatDuration(opts.intervalMs)} (${outcome.searches} searches)`
+      : `${imapAt(run)}: ${failure?.message ?? 'no answer'}`;
+  check(run, 'imap.wait', 'fail', reason, since, { attempts: outcome.attempts });
+  fail(run, phase, reason);
+  return undefined;
+}
+
+/** Deletes the probe by UID and stale probes of earlier runs (also after a failed wait). */
+export async function cleanup(run: ProbeRun, probeUid: number | undefined): Promise<void> {
+  const { opts, trip, ctx, watcher } = run;
+  const since = Date.now();
+  ctx.progress.begin('imap.cleanup', 'deleting the probe and stale probes');
+  try {
+    trip.cleanup = await watcher.cleanup(probeUid, trip.tag, opts.attempts * opts.intervalMs);
+    const { staleDeleted, lateArrivals, expunged } = trip.cleanup;
+    const what = probeUid !== undefined ? 'deleted the probe' : 'no probe to delete';
+    check(
+      run,
+      'imap.cleanup',
+      'pass',
+      `${what}, ${staleDeleted} stale, ${lateArrivals} late arrivals seen`,
+      since,
+    );
+    if (!expunged)
+      trip.warnings.push('the IMAP server lacks UIDPLUS: probes were flagged \\Deleted but not expunged');
+  } catch (error) {
+    const failure = classifyImapError(error, 'command');
+    check(run, 'imap.cleanup', 'error', failure.message, since, {
+      error: { code: failure.code, message: failure.message },
+    });
+    fail(run, 'cleanup', `${imapAt(run)}: ${failure.message}`);
+  }
+}
