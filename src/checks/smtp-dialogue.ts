@@ -49,7 +49,7 @@ export class SmtpDialogue {
         socket.once('error', reject);
       }),
     );
-    await dialogue.expect('greeting', await dialogue.reply('greeting'), [220]);
+    dialogue.expect('greeting', await dialogue.reply('greeting'), [220]);
     return dialogue;
   }
 
@@ -64,7 +64,7 @@ export class SmtpDialogue {
       }
       this.waiter?.();
     });
-    socket.on('error', (error) => {
+    socket.on('error', (error: Error) => {
       this.closed = error;
       this.waiter?.();
     });
@@ -108,7 +108,7 @@ export class SmtpDialogue {
     return this.reply(step);
   }
 
-  async expect(step: string, reply: SmtpReply, codes: number[]): Promise<SmtpReply> {
+  expect(step: string, reply: SmtpReply, codes: number[]): SmtpReply {
     if (!codes.includes(reply.code)) {
       throw new SmtpStepError(
         step,
