@@ -1,2 +1,3 @@
 // npm run bench: every benchmark, one after the other, figures on stdout.
 await import('./startup.ts');
+await import('./probe.ts');

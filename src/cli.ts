@@ -26,7 +26,8 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .description('Ops checks for a self-hosted mail platform, as text or Prometheus metrics.')
     .version(MAILOPS_VERSION, '-V, --version')
     .exitOverride()
-    .configureHelp({ showGlobalOptions: true, sortSubcommands: true })
+    // No sortSubcommands: its localeCompare loads ICU collation, about 9 ms of every start (commandSpecs is kept sorted).
+    .configureHelp({ showGlobalOptions: true })
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),

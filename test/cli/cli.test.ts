@@ -58,3 +58,12 @@ describe('mailops (spawned bin)', () => {
     expect(result.stderr.trim()).toContain('expected a duration such as 300s, 5m or 1500ms, got "5 minutes"');
   });
 });
+
+describe('command registry', () => {
+  it('keeps subcommands in name order (help lists them as registered; sorting would load ICU)', async () => {
+    const { commandSpecs } = await import('../../src/commands/index.js');
+    const names = commandSpecs.map((spec) => spec.name);
+    expect(names).toEqual([...names].sort());
+    expect(names).toContain('probe-roundtrip');
+  });
+});
