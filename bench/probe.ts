@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { watch } from 'node:fs';
 import { join } from 'node:path';
 import { startLab, stopLab } from '../lab/index.ts';
+import { labProbeArgs, labProbeEnv } from '../lab/probe-args.ts';
 
 const RUNS = Number(process.env.BENCH_PROBE_RUNS ?? 15);
 const bin = join(import.meta.dirname, '../bin/mailops.js');
@@ -24,34 +25,8 @@ function median(values: number[]): number {
 const lab = await startLab();
 try {
   const user = lab.users[0]!;
-  const args = [
-    bin,
-    'probe-roundtrip',
-    '--output',
-    'json',
-    '--quiet',
-    '--from',
-    user.address,
-    '--to',
-    user.address,
-    '--smtp-host',
-    '127.0.0.1',
-    '--smtp-port',
-    String(lab.smtp.submissionPort),
-    '--smtp-user',
-    user.address,
-    '--imap-host',
-    '127.0.0.1',
-    '--imap-port',
-    String(lab.imap.imapsPort),
-    '--imap-tls',
-    'implicit',
-    '--imap-user',
-    user.address,
-    '--ca-file',
-    lab.caFile,
-  ];
-  const env = { ...process.env, MAILOPS_SMTP_PASSWORD: user.password, MAILOPS_IMAP_PASSWORD: user.password };
+  const args = [bin, ...labProbeArgs(lab), '--output', 'json', '--quiet'];
+  const env = { ...process.env, ...labProbeEnv(lab) };
   // Asynchronous, so the Maildir watcher sees deliveries while the probe runs.
   const probe = async () => {
     const started = process.hrtime.bigint();

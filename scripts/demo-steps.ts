@@ -1,4 +1,5 @@
 import type { Lab } from '../lab/index.ts';
+import { labProbeArgs, labProbeEnv } from '../lab/probe-args.ts';
 
 export interface DemoStep {
   title: string;
@@ -9,33 +10,8 @@ export interface DemoStep {
 
 /** One step per registered subcommand, run against the lab, each pushing to the lab Pushgateway. */
 export function demoSteps(lab: Lab): DemoStep[] {
-  const user = lab.users[0]!;
-  const push = ['--pushgateway', lab.pushgateway.url, '--label', 'instance=lab'];
-  const probe = [
-    'probe-roundtrip',
-    '--from',
-    user.address,
-    '--to',
-    user.address,
-    '--smtp-host',
-    '127.0.0.1',
-    '--smtp-port',
-    String(lab.smtp.submissionPort),
-    '--smtp-user',
-    user.address,
-    '--imap-host',
-    '127.0.0.1',
-    '--imap-port',
-    String(lab.imap.imapsPort),
-    '--imap-tls',
-    'implicit',
-    '--imap-user',
-    user.address,
-    '--ca-file',
-    lab.caFile,
-    ...push,
-  ];
-  const env = { MAILOPS_SMTP_PASSWORD: user.password, MAILOPS_IMAP_PASSWORD: user.password };
+  const probe = [...labProbeArgs(lab), '--pushgateway', lab.pushgateway.url, '--label', 'instance=lab'];
+  const env = labProbeEnv(lab);
   return [
     {
       title: 'probe-roundtrip: Postfix submission -> Dovecot, seen over IMAPS with IDLE',
@@ -52,7 +28,7 @@ export function demoSteps(lab: Lab): DemoStep[] {
     {
       title: 'probe-roundtrip with a wrong IMAP password: fails before sending, password never shown',
       args: probe,
-      env: { ...env, MAILOPS_IMAP_PASSWORD: 'not-the-password' },
+      env: labProbeEnv(lab, 'not-the-password'),
       expectExit: 1,
     },
   ];

@@ -24,17 +24,22 @@ function collect() {
   return { lines, write: (line: string) => lines.push(line) };
 }
 
+/** A CronJob-style logger (no TTY, no colour) at a fixed time. */
+function plainLogger(sink: { write: (line: string) => void }) {
+  return createLogger({
+    ...sink,
+    verbose: false,
+    quiet: false,
+    color: false,
+    tty: false,
+    now: () => new Date(0),
+  });
+}
+
 describe('logger', () => {
   it('timestamps plain lines for logs and hides debug unless verbose', () => {
     const sink = collect();
-    const log = createLogger({
-      ...sink,
-      verbose: false,
-      quiet: false,
-      color: false,
-      tty: false,
-      now: () => new Date(0),
-    });
+    const log = plainLogger(sink);
     log.debug('hidden');
     log.info('connecting\nto imap');
     expect(sink.lines).toEqual(['1970-01-01T00:00:00.000Z info connecting | to imap\n']);
@@ -53,14 +58,7 @@ describe('logger', () => {
 describe('progress', () => {
   it('writes plain lines when not on a terminal', async () => {
     const sink = collect();
-    const log = createLogger({
-      ...sink,
-      verbose: false,
-      quiet: false,
-      color: false,
-      tty: false,
-      now: () => new Date(0),
-    });
+    const log = plainLogger(sink);
     const progress = await createProgress({
       log,
       title: 't',

@@ -17,44 +17,29 @@ export function describeSender(sender: Sender): string {
   }
 }
 
-export function sendProbe(
-  sender: Sender,
-  message: OutgoingProbe,
-  options: { timeoutMs: number; signal?: AbortSignal },
-): Promise<SendOutcome> {
-  switch (sender.via) {
-    case 'smtp':
-      return sendSmtp(sender.smtp, message, options);
-    case 'brevo':
-      return sendBrevo(sender.brevo, message, options);
-    case 'ses':
-      return sendSes(sender.ses, message, options);
-  }
-}
-
 /** SES's mailbox simulator: accepts and reports success without delivering anywhere. */
 export const SES_SIMULATOR = 'success@simulator.amazonses.com';
 
 /**
- * Exercises the send path without delivering a probe: SMTP stops after RCPT
- * (RSET, QUIT), Brevo validates with its sandbox header, SES sends to its
- * mailbox simulator.
+ * Submits the probe. A dry run exercises the same send path without
+ * delivering: SMTP stops after RCPT (RSET, QUIT), Brevo validates with its
+ * sandbox header, SES sends to its mailbox simulator.
  */
-export function dryRunProbe(
+export function sendProbe(
   sender: Sender,
   message: OutgoingProbe,
-  options: { timeoutMs: number; signal?: AbortSignal },
+  options: { timeoutMs: number; signal?: AbortSignal; dry: boolean },
 ): Promise<SendOutcome> {
   switch (sender.via) {
     case 'smtp':
-      return checkSmtpEnvelope(sender.smtp, message, options);
-    case 'brevo':
-      return sendBrevo(
-        sender.brevo,
-        { ...message, headers: { ...message.headers, 'X-Sib-Sandbox': 'drop' } },
-        options,
-      );
+      return options.dry
+        ? checkSmtpEnvelope(sender.smtp, message, options)
+        : sendSmtp(sender.smtp, message, options);
+    case 'brevo': {
+      const sandbox: Record<string, string> = options.dry ? { 'X-Sib-Sandbox': 'drop' } : {};
+      return sendBrevo(sender.brevo, { ...message, headers: { ...message.headers, ...sandbox } }, options);
+    }
     case 'ses':
-      return sendSes(sender.ses, { ...message, to: SES_SIMULATOR }, options);
+      return sendSes(sender.ses, options.dry ? { ...message, to: SES_SIMULATOR } : message, options);
   }
 }

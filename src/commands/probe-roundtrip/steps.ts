@@ -9,7 +9,7 @@ import { formatDuration } from '../../config/duration.js';
 import type { MailboxWatcher } from './mailbox.js';
 import type { ProbeOptions } from './options.js';
 import type { FailurePhase, Trip } from './report.js';
-import { describeSender, dryRunProbe, sendProbe } from './send.js';
+import { describeSender, sendProbe } from './send.js';
 import { TAG_HEADER } from './tag.js';
 
 /** What every step of one run shares. */
@@ -94,11 +94,12 @@ export async function send(run: ProbeRun, dry: boolean): Promise<number | undefi
     headers: { [TAG_HEADER]: trip.tag },
     text: 'This message checks that mail makes the round trip. mailops deletes it when it arrives.\n',
   };
-  const options = { timeoutMs: opts.connectTimeoutMs, signal: ctx.signal };
   try {
-    const sent = await (dry
-      ? dryRunProbe(opts.sender, message, options)
-      : sendProbe(opts.sender, message, options));
+    const sent = await sendProbe(opts.sender, message, {
+      timeoutMs: opts.connectTimeoutMs,
+      signal: ctx.signal,
+      dry,
+    });
     trip.submitMs = sent.durationMs;
     check(run, name, 'pass', `accepted by ${target}: ${sent.response}`, since, {
       details: { tag: trip.tag },
