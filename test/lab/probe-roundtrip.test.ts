@@ -146,6 +146,21 @@ describe('probe-roundtrip against Postfix and Dovecot', () => {
     }
   });
 
+  it('ends a waiting run at the --timeout deadline as a failure in phase wait', async () => {
+    const args = probeArgs(lab, ['--to', lab.users[1]!.address, '--interval', '30s', '--timeout', '2s']);
+    const result = await mailops(args, probeEnv(lab));
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toMatch(
+      /Round-trip FAILED at wait: the run deadline \(--timeout\) was reached after 1 windows$/,
+    );
+    const other = await labImap(lab, lab.users[1]);
+    try {
+      await other.messageDelete('1:*');
+    } finally {
+      await other.logout();
+    }
+  });
+
   it('never skips STARTTLS when it is required', async () => {
     const plain = await plainSmtpServer();
     try {
