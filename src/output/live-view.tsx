@@ -81,7 +81,8 @@ export async function liveProgress(options: ProgressOptions): Promise<Progress> 
     close: async () => {
       if (closed) return;
       closed = true;
-      draw();
+      // The report on stdout says it all once the run ends: leave no stale frame above it.
+      instance.rerender(<ink.Box />);
       instance.unmount();
       await instance.waitUntilExit();
     },

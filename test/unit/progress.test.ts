@@ -94,10 +94,14 @@ describe('progress', () => {
     progress.begin('send.smtp', 'connecting to 127.0.0.1:587');
     progress.end('send.smtp', 'pass', 'accepted');
     progress.begin('imap.wait', 'attempt 2 of 15');
+    // ink throttles frames; give it one before the view is closed (and cleared).
+    await new Promise((resolve) => setTimeout(resolve, 100));
     await progress.close();
     const screen = terminal.chunks.join('');
     expect(screen).toContain('mailops probe-roundtrip');
     expect(screen).toMatch(/pass.*send\.smtp.*accepted/);
     expect(screen).toMatch(/running.*imap\.wait.*attempt 2 of 15/);
+    // The last frame is empty: the report on stdout replaces the live view.
+    expect(screen.slice(screen.lastIndexOf('attempt 2 of 15'))).not.toMatch(/\n[^\n]*send\.smtp/);
   });
 });
