@@ -66,6 +66,9 @@ export async function liveProgress(options: ProgressOptions): Promise<Progress> 
     stdout: options.stream,
     patchConsole: false,
     exitOnCtrlC: false,
+    // We chose the live view because stderr is a terminal; ink would otherwise fall back to
+    // final-frame-only output whenever CI is set in the environment.
+    interactive: true,
   });
   const draw = () =>
     instance.rerender(<LiveView title={options.title} tasks={[...tasks.values()]} startedAt={startedAt} />);
