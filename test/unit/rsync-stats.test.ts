@@ -1,0 +1,36 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseRsyncStats } from '../../src/checks/rsync-stats.js';
+import { FIXTURES } from '../helpers/fixtures.js';
+
+const fixture = (name: string) => readFileSync(join(FIXTURES, 'rsync', name), 'utf8');
+
+describe('rsync --stats parser (output of rsync 3.x, LC_ALL=C --no-h)', () => {
+  it('reads a first full run', () => {
+    expect(parseRsyncStats(fixture('stats-first-run.txt'))).toMatchObject({
+      files: 52,
+      createdFiles: 51,
+      regularFilesTransferred: 50,
+      totalFileSize: 127_500,
+    });
+  });
+
+  it('reads a --link-dest run: one changed file transferred, the rest linked', () => {
+    expect(parseRsyncStats(fixture('stats-link-dest.txt'))).toEqual({
+      files: 51,
+      regularFilesTransferred: 1,
+      createdFiles: 0,
+      deletedFiles: 0,
+      totalFileSize: 127_302,
+      transferredFileSize: 102,
+      literalData: 102,
+      bytesSent: 895,
+      bytesReceived: 44,
+    });
+  });
+
+  it('refuses truncated output rather than reporting zero bytes', () => {
+    expect(parseRsyncStats('Number of files: 51 (reg: 49, dir: 2)\n')).toBeUndefined();
+  });
+});
