@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { isoWeek, periodId, periodStart } from '../../src/checks/period.js';
+import { periodId, periodStart } from '../../src/checks/period.js';
 
 /** Noon local time, so no time zone moves the calendar day. */
 const day = (y: number, m: number, d: number) => new Date(y, m - 1, d, 12);
