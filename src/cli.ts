@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { addGlobalOptions } from './cli/global-options.js';
+import type { CommandSpec } from './cli/command-spec.js';
 import { addOptions } from './cli/option-defs.js';
 import type { CliIo } from './cli/run-command.js';
 import { commandSpecs } from './commands/index.js';
@@ -39,15 +40,17 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     'after',
     '\nExit codes: 0 passed, 1 a check failed, 2 invalid usage or config, 3 could not complete, 4 metrics push failed.',
   );
-  for (const spec of commandSpecs) {
-    const command = program.command(spec.name).summary(spec.summary).description(spec.summary);
+  const register = (parent: Command, spec: CommandSpec) => {
+    const command = parent.command(spec.name).summary(spec.summary).description(spec.summary);
     addOptions(command, spec.options);
     command.action(async (_opts: unknown, cmd: Command) => {
       // The run path (YAML, schemas, undici, renderers) loads only when a command runs, not for --help.
       const { runCommand } = await import('./cli/run-command.js');
       setExit(await runCommand(spec, cmd, program, io));
     });
-  }
+    for (const sub of spec.subcommands ?? []) register(command, sub);
+  };
+  for (const spec of commandSpecs) register(program, spec);
   return program;
 }
 

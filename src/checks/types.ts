@@ -45,6 +45,8 @@ export interface Report {
   checks: CheckResult[];
   metrics: MetricFamily[];
   warnings: string[];
+  /** Lines the text format prints after the verdict (an IO stats block). */
+  footer?: string[];
   /** False for runs that check one side only (dry runs): shown, never pushed. */
   pushable?: boolean;
 }

@@ -27,7 +27,12 @@ export interface CommandModule {
  * stays fast); load() imports the code that does the work.
  */
 export interface CommandSpec {
+  /** The word on the command line; a subcommand's is its own word ("list"). */
   name: string;
+  /** Key of its --config section and its Pushgateway job default's base: "backup-rsync-list" for a subcommand. */
+  configKey?: string;
+  /** Subcommands such as `backup-rsync list`; the spec itself stays runnable. */
+  subcommands?: readonly CommandSpec[];
   summary: string;
   defaultJob: string;
   options: readonly OptionDef[];

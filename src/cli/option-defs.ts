@@ -1,8 +1,8 @@
 import { type Command, Option } from 'commander';
-import { durationArg, portArg, positiveIntArg } from './parsers.js';
+import { durationArg, pairsArg, portArg, positiveIntArg } from './parsers.js';
 
 /** What a flag takes; the same kind drives the flag parser and the config-file schema. */
-export type OptionKind = 'string' | 'duration' | 'port' | 'count' | 'flag' | readonly string[];
+export type OptionKind = 'string' | 'duration' | 'port' | 'count' | 'flag' | 'pairs' | readonly string[];
 
 export interface OptionDef {
   /** Long flag without dashes; also the config-file key and, upper-cased, the env var suffix. */
@@ -18,7 +18,8 @@ export function envName(name: string): string {
   return `MAILOPS_${name.toUpperCase().replace(/-/g, '_')}`;
 }
 
-const PARSERS: Partial<Record<string, (value: string) => unknown>> = {
+const PARSERS: Partial<Record<string, (value: string, previous: unknown) => unknown>> = {
+  pairs: pairsArg,
   duration: durationArg,
   port: portArg,
   count: positiveIntArg,

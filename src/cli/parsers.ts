@@ -23,3 +23,17 @@ export function positiveIntArg(value: string): number {
     throw new InvalidArgumentError(`expected a whole number >= 1, got ${JSON.stringify(value)}`);
   return n;
 }
+
+/** name=value, repeatable; the env var form takes several separated by commas. Names are plain words. */
+export function pairsArg(value: string, previous: unknown): Record<string, string> {
+  const pairs = { ...(previous as Record<string, string> | undefined) };
+  for (const pair of value.split(',')) {
+    const eq = pair.indexOf('=');
+    const name = pair.slice(0, eq);
+    if (eq <= 0 || !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(name) || eq === pair.length - 1) {
+      throw new InvalidArgumentError(`expected name=path with a plain name, got ${JSON.stringify(pair)}`);
+    }
+    pairs[name] = pair.slice(eq + 1);
+  }
+  return pairs;
+}

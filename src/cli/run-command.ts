@@ -27,11 +27,19 @@ function commandOptions(
   section: Record<string, unknown> | undefined,
   env: NodeJS.ProcessEnv,
 ): OptionValues {
-  const given = command.opts<Record<string, unknown>>();
+  // A parent that declares the same flag (backup-rsync and backup-rsync list both take --dest)
+  // receives it even when it follows the subcommand's name: look there too.
+  const parent = command.parent?.parent ? command.parent : undefined;
   const values: Record<string, unknown> = {};
   for (const def of spec.options) {
     const key = camelCase(def.name);
-    const source = command.getOptionValueSource(key);
+    const owner = [command, parent].find((c) => {
+      const source = c?.getOptionValueSource(key);
+      return source === 'cli' || source === 'env';
+    });
+    const holder = owner ?? command;
+    const given = holder.opts<Record<string, unknown>>();
+    const source = holder.getOptionValueSource(key);
     const fromFlagEnv = def.kind === 'flag' && source !== 'cli' ? envFlag(env, envName(def.name)) : undefined;
     if (source === 'cli' || source === 'env') values[def.name] = given[key];
     else if (fromFlagEnv !== undefined) values[def.name] = fromFlagEnv;
@@ -53,13 +61,14 @@ export async function runCommand(
   io: CliIo,
 ): Promise<number> {
   const configPath = program.opts<{ config?: string }>().config;
+  const configKey = spec.configKey ?? spec.name;
   const config: ConfigFile = configPath
-    ? await loadConfigFile(configPath, { [spec.name]: sectionSchema(spec.options) })
+    ? await loadConfigFile(configPath, { [configKey]: sectionSchema(spec.options) })
     : {};
   const options = commandOptions(
     spec,
     command,
-    config[spec.name] as Record<string, unknown> | undefined,
+    config[configKey] as Record<string, unknown> | undefined,
     io.env,
   );
   const globals = resolveGlobals(program, config, io.env, spec.defaultJob);
@@ -82,7 +91,7 @@ export async function runCommand(
 
   const progress = await createProgress({
     log,
-    title: `mailops ${spec.name}`,
+    title: `mailops ${configKey}`,
     live: stderrTty && !globals.quiet && globals.output === 'text',
     color: globals.color && stderrTty,
     stream: io.stderr,

@@ -1,5 +1,6 @@
 import type { CommandSpec } from '../cli/command-spec.js';
+import { backupRsync } from './backup-rsync/spec.js';
 import { probeRoundtrip } from './probe-roundtrip/spec.js';
 
 /** Every registered subcommand. A command is listed here only once it works end to end. */
-export const commandSpecs: readonly CommandSpec[] = [probeRoundtrip];
+export const commandSpecs: readonly CommandSpec[] = [backupRsync, probeRoundtrip];

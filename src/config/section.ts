@@ -25,6 +25,11 @@ function schemaFor(def: OptionDef): v.GenericSchema {
       return count;
     case 'flag':
       return v.boolean();
+    case 'pairs':
+      return v.record(
+        v.pipe(v.string(), v.regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'a plain name')),
+        v.string(),
+      );
     default:
       return v.pipe(v.string(), v.minLength(1, 'a non-empty string'));
   }

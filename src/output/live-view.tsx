@@ -78,6 +78,7 @@ export async function liveProgress(options: ProgressOptions): Promise<Progress> 
     draw();
   };
   return {
+    live: true,
     begin: (task, detail) => set(task, { status: 'running', detail, startedAt: Date.now() }),
     update: (task, detail) => set(task, { detail }),
     end: (task, status, summary) => set(task, { status, detail: summary, endedAt: Date.now() }),

@@ -3,6 +3,8 @@ import type { Logger } from './log.js';
 
 /** What a long run reports while it works: the ink view on a terminal, plain log lines otherwise. */
 export interface Progress {
+  /** True for the live terminal view: worth asking tools for progress output. */
+  live: boolean;
   begin(task: string, detail: string): void;
   update(task: string, detail: string): void;
   end(task: string, status: Status, summary: string): void;
@@ -12,6 +14,7 @@ export interface Progress {
 /** Plain stderr lines, one per event: what a CronJob's log should hold. */
 export function lineProgress(log: Logger): Progress {
   return {
+    live: false,
     begin: (task, detail) => log.info(`${task}: ${detail}`),
     update: (task, detail) => log.info(`${task}: ${detail}`),
     end: (task, status, summary) => {

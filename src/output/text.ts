@@ -29,5 +29,6 @@ export function renderText(report: Report, color: boolean): string {
   lines.push(
     `${mark(report.status)} ${chalk.bold(report.command)} ${chalk.dim(`(${formatDuration(report.durationMs)})`)}: ${report.summary}`,
   );
+  lines.push(...(report.footer ?? []));
   return `${lines.join('\n')}\n`;
 }

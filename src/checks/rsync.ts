@@ -1,0 +1,77 @@
+import { spawn } from 'node:child_process';
+import { IncompleteError } from '../errors.js';
+
+export interface RsyncResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** What an rsync exit code means for a backup: 24 (files vanished while copying a live tree) is only a warning. */
+export function rsyncVerdict(code: number): 'ok' | 'warning' | 'fail' {
+  if (code === 0) return 'ok';
+  return code === 24 ? 'warning' : 'fail';
+}
+
+const MEANING: Record<number, string> = {
+  1: 'syntax or usage error',
+  2: 'protocol incompatibility',
+  3: 'errors selecting input/output files',
+  5: 'error starting client-server protocol',
+  10: 'error in socket I/O',
+  11: 'error in file I/O',
+  12: 'error in rsync protocol data stream',
+  20: 'received SIGUSR1 or SIGINT/SIGTERM',
+  22: 'error allocating memory',
+  23: 'partial transfer due to error',
+  24: 'some source files vanished before they could be transferred',
+  25: 'the --max-delete limit stopped deletions',
+  30: 'timeout in data send/receive',
+  35: 'timeout waiting for daemon connection',
+};
+
+/** "rsync exit 23 (partial transfer due to error): <first stderr lines>" */
+export function describeRsync(result: RsyncResult): string {
+  const lines = result.stderr
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith('rsync error:'));
+  const detail = lines.slice(0, 3).join('; ');
+  const more = lines.length > 3 ? ` (+${lines.length - 3} more lines)` : '';
+  return `rsync exit ${result.code} (${MEANING[result.code] ?? 'error'})${detail ? `: ${detail}${more}` : ''}`;
+}
+
+/**
+ * Runs rsync with LC_ALL=C (plain numbers in --stats) and no stdin. Lines of
+ * --info=progress2 (separated by carriage returns) go to onProgress. Abort
+ * sends SIGTERM. A missing rsync binary is IncompleteError (exit 3).
+ */
+export function runRsync(
+  args: string[],
+  options: { signal?: AbortSignal; onProgress?: (line: string) => void } = {},
+): Promise<RsyncResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('rsync', args, {
+      env: { ...process.env, LC_ALL: 'C' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...(options.signal ? { signal: options.signal, killSignal: 'SIGTERM' as const } : {}),
+    });
+    let stdout = '';
+    let stderr = '';
+    let partial = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+      if (!options.onProgress) return;
+      const pieces = (partial + chunk).split(/[\r\n]/);
+      partial = pieces.pop() ?? '';
+      for (const piece of pieces) if (/\d+%/.test(piece)) options.onProgress(piece.trim());
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.once('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT')
+        reject(new IncompleteError('rsync: expected the rsync binary on PATH, got none'));
+      else if (error.name !== 'AbortError') reject(error);
+    });
+    child.once('close', (code, signal) => resolve({ code: code ?? (signal ? 20 : 1), stdout, stderr }));
+  });
+}

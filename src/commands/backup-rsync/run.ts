@@ -1,0 +1,274 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { isAbsolute, join, resolve } from 'node:path';
+import type { OptionValues, RunContext } from '../../cli/command-spec.js';
+import { periodId, type Period } from '../../checks/period.js';
+import { describeRsync, runRsync, rsyncVerdict } from '../../checks/rsync.js';
+import { parseRsyncStats } from '../../checks/rsync-stats.js';
+import { runShell } from '../../checks/shell.js';
+import type { CheckResult, Report, Status } from '../../checks/types.js';
+import { describeValue } from '../../config/issues.js';
+import { UsageError } from '../../errors.js';
+import { acquireLock, LockedError } from './lock.js';
+import { checksumTree, formatChecksums, readChecksums } from './manifest.js';
+import { backupFamilies, ioStats } from './metrics.js';
+import {
+  listSnapshots,
+  MARKER,
+  promote,
+  recover,
+  type SnapshotManifest,
+  type SourceRecord,
+  stagingDir,
+} from './store.js';
+
+interface BackupOptions {
+  sources: { name: string; path: string }[];
+  dest: string;
+  keep: number;
+  period: Period;
+  acls: boolean;
+  xattrs: boolean;
+  preHook: string | undefined;
+  postHook: string | undefined;
+}
+
+function parseOptions(values: OptionValues): BackupOptions {
+  const pairs = (values.source ?? {}) as Record<string, string>;
+  const sources = Object.entries(pairs).map(([name, path]) => ({ name, path: resolve(path) }));
+  if (sources.length === 0) throw new UsageError('--source: expected at least one name=path, got nothing');
+  const dest = values.dest;
+  if (typeof dest !== 'string' || !dest)
+    throw new UsageError(`--dest: expected a directory, got ${describeValue(dest)}`);
+  return {
+    sources,
+    dest: isAbsolute(dest) ? dest : resolve(dest),
+    keep: values.keep as number,
+    period: values.period as Period,
+    acls: values.acls === true,
+    xattrs: values.xattrs === true,
+    preHook: values['pre-hook'] as string | undefined,
+    postHook: values['post-hook'] as string | undefined,
+  };
+}
+
+/** Link against the newest complete snapshots holding this source (same period first); rsync takes up to 20. */
+const LINK_BASES = 3;
+
+/**
+ * One backup run: lock, pre-hook, rsync every source into a fresh staging
+ * directory with --link-dest against complete snapshots only, checksums,
+ * atomic promotion, post-hook, retention. A failed run promotes nothing and
+ * deletes nothing; no run ever writes into an existing snapshot.
+ */
+export async function run(values: OptionValues, ctx: RunContext): Promise<Report> {
+  const opts = parseOptions(values);
+  const startedAt = Date.now();
+  const runId = `${startedAt.toString(36)}${randomBytes(3).toString('hex')}`;
+  const id = periodId(new Date(startedAt), opts.period);
+  const checks: CheckResult[] = [];
+  const warnings: string[] = [];
+  const records: SourceRecord[] = [];
+  let failed: string | undefined;
+  const check = (name: string, status: Status, summary: string, since: number) => {
+    checks.push({ name, status, summary, durationMs: Date.now() - since });
+    ctx.progress.end(name, status, summary);
+    if ((status === 'fail' || status === 'error') && !failed) failed = `${name}: ${summary}`;
+  };
+
+  await mkdir(opts.dest, { recursive: true });
+  let since = Date.now();
+  let lock: Awaited<ReturnType<typeof acquireLock>> | undefined;
+  try {
+    lock = await acquireLock(opts.dest);
+    if (lock.recovered) {
+      warnings.push(
+        `recovered a stale lock of pid ${lock.recovered.pid} (started ${lock.recovered.startedAt}), which is not running`,
+      );
+    }
+    check('lock', 'pass', `holding ${opts.dest}`, since);
+  } catch (error) {
+    if (!(error instanceof LockedError)) throw error;
+    check('lock', 'fail', error.message, since);
+  }
+
+  const staging = stagingDir(opts.dest, id, runId);
+  try {
+    if (lock) {
+      warnings.push(...(await recover(opts.dest)));
+      if (opts.preHook) {
+        since = Date.now();
+        ctx.progress.begin('hook.pre', opts.preHook);
+        const hook = await runShell(opts.preHook, { signal: ctx.signal });
+        check(
+          'hook.pre',
+          hook.code === 0 ? 'pass' : 'fail',
+          hook.code === 0 ? 'ok' : `exit ${hook.code}: ${hook.output.split('\n').at(-1) ?? ''}`,
+          since,
+        );
+      }
+      const complete = (await listSnapshots(opts.dest)).filter((s) => s.manifest).reverse();
+      for (const source of opts.sources) {
+        if (failed) break;
+        records.push(...(await backupSource(source, staging, complete, opts, ctx, check, warnings)));
+      }
+      if (!failed) {
+        since = Date.now();
+        const manifest: SnapshotManifest = {
+          id,
+          period: opts.period,
+          startedAt: new Date(startedAt).toISOString(),
+          completedAt: new Date().toISOString(),
+          sources: records,
+        };
+        await writeFile(join(staging, MARKER), `${JSON.stringify(manifest, null, 2)}\n`);
+        const replaced = complete.some((s) => s.id === id);
+        await promote(opts.dest, staging, id, runId);
+        check('promote', 'pass', `${replaced ? 'replaced' : 'created'} snapshot ${id}`, since);
+      }
+      if (!failed && opts.postHook) {
+        since = Date.now();
+        ctx.progress.begin('hook.post', opts.postHook);
+        const hook = await runShell(opts.postHook, { signal: ctx.signal });
+        check(
+          'hook.post',
+          hook.code === 0 ? 'pass' : 'fail',
+          hook.code === 0 ? 'ok' : `exit ${hook.code}: ${hook.output.split('\n').at(-1) ?? ''}`,
+          since,
+        );
+      }
+      if (!failed) await rotate(opts, id, check);
+    }
+  } finally {
+    // A run that did not promote leaves no partial snapshot behind.
+    await rm(staging, { recursive: true, force: true });
+    await lock?.release();
+  }
+
+  const snapshots = (await listSnapshots(opts.dest)).filter((s) => s.manifest);
+  const report: Report = {
+    command: 'backup-rsync',
+    metricPrefix: 'backup',
+    status: failed ? 'fail' : 'pass',
+    summary: failed
+      ? `Backup FAILED at ${failed}`
+      : `Backup SUCCESS: snapshot ${id} of ${opts.sources.map((s) => s.name).join(', ')}`,
+    startedAt: new Date(startedAt).toISOString(),
+    durationMs: Date.now() - startedAt,
+    checks,
+    metrics: backupFamilies(records, snapshots.length),
+    warnings,
+  };
+  return { ...report, footer: ioStats(records, snapshots, report.durationMs) };
+}
+
+async function backupSource(
+  source: { name: string; path: string },
+  staging: string,
+  completeNewestFirst: Awaited<ReturnType<typeof listSnapshots>>,
+  opts: BackupOptions,
+  ctx: RunContext,
+  check: (name: string, status: Status, summary: string, since: number) => void,
+  warnings: string[],
+): Promise<SourceRecord[]> {
+  const since = Date.now();
+  const name = `rsync.${source.name}`;
+  const isDir = await stat(source.path).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+  if (!isDir) {
+    check(name, 'fail', `${source.path}: expected a readable directory, got none`, since);
+    return [];
+  }
+  const bases = [];
+  for (const snapshot of completeNewestFirst) {
+    const dir = join(snapshot.dir, source.name);
+    if (
+      await stat(dir).then(
+        () => true,
+        () => false,
+      )
+    )
+      bases.push({ snapshot, dir });
+    if (bases.length === LINK_BASES) break;
+  }
+  const target = join(staging, source.name);
+  await mkdir(target, { recursive: true });
+  const args = [
+    '-aH',
+    '--delete',
+    '--numeric-ids',
+    '--stats',
+    '--no-h',
+    ...(opts.acls ? ['-A'] : []),
+    ...(opts.xattrs ? ['-X'] : []),
+    ...(ctx.progress.live ? ['--info=progress2'] : []),
+    ...bases.map((b) => `--link-dest=${b.dir}`),
+    `${source.path}/`,
+    `${target}/`,
+  ];
+  ctx.progress.begin(
+    name,
+    `${source.path} -> ${bases.length ? `linked against ${bases.map((b) => b.snapshot.id).join(', ')}` : 'full copy'}`,
+  );
+  const result = await runRsync(args, {
+    signal: ctx.signal,
+    onProgress: (line) => ctx.progress.update(name, line),
+  });
+  const verdict = rsyncVerdict(result.code);
+  const stats = parseRsyncStats(result.stdout);
+  if (verdict === 'fail' || !stats) {
+    check(
+      name,
+      'fail',
+      verdict === 'fail' ? describeRsync(result) : 'rsync printed no --stats summary',
+      since,
+    );
+    return [];
+  }
+  if (verdict === 'warning')
+    warnings.push(`${source.name}: ${describeRsync(result)}; normal for a live tree such as a Maildir`);
+  check(
+    name,
+    'pass',
+    `${stats.files} files, ${stats.regularFilesTransferred} transferred, ${stats.transferredFileSize} new bytes${verdict === 'warning' ? ' (some vanished)' : ''}`,
+    since,
+  );
+  const previous = bases[0];
+  const prior = previous?.snapshot.manifest?.sources.find((s) => s.name === source.name);
+  const sums = await checksumTree(
+    target,
+    prior && previous
+      ? {
+          root: previous.dir,
+          sums: await readChecksums(join(previous.snapshot.dir, prior.checksums)).catch(() => new Map()),
+        }
+      : undefined,
+  );
+  const checksums = `.mailops/${source.name}.sha256`;
+  await mkdir(join(staging, '.mailops'), { recursive: true });
+  await writeFile(join(staging, checksums), formatChecksums(sums.sums));
+  ctx.log.debug(
+    `${source.name}: checksums of ${sums.hashed} files computed, ${sums.reused} reused from hard links`,
+  );
+  return [{ name: source.name, path: source.path, stats, rsyncExit: result.code, checksums }];
+}
+
+/** Keeps the newest `keep` complete snapshots by parsed date; never the one just written; only after success. */
+async function rotate(
+  opts: BackupOptions,
+  current: string,
+  check: (name: string, status: Status, summary: string, since: number) => void,
+): Promise<void> {
+  const since = Date.now();
+  const complete = (await listSnapshots(opts.dest)).filter((s) => s.manifest);
+  const doomed = complete.slice(0, Math.max(0, complete.length - opts.keep)).filter((s) => s.id !== current);
+  for (const snapshot of doomed) await rm(snapshot.dir, { recursive: true, force: true });
+  check(
+    'retention',
+    'pass',
+    `${complete.length - doomed.length} snapshots kept${doomed.length ? `, deleted ${doomed.map((s) => s.id).join(', ')}` : ''}`,
+    since,
+  );
+}

@@ -1,0 +1,95 @@
+import type { CommandSpec } from '../../cli/command-spec.js';
+import type { OptionDef } from '../../cli/option-defs.js';
+
+const dest: OptionDef = {
+  name: 'dest',
+  arg: '<dir>',
+  description: 'backup destination holding the snapshots',
+  kind: 'string',
+};
+const snapshot: OptionDef = {
+  name: 'snapshot',
+  arg: '<id>',
+  description: 'snapshot id: the period, e.g. 2026-47',
+  kind: 'string',
+};
+const HOUR = 3_600_000;
+
+const list: CommandSpec = {
+  name: 'list',
+  configKey: 'backup-rsync-list',
+  summary: 'list snapshots with date, size, new bytes and status',
+  defaultJob: 'backup',
+  options: [dest],
+  defaultTimeoutMs: () => HOUR,
+  load: () => import('./list.js'),
+};
+
+const verify: CommandSpec = {
+  name: 'verify',
+  configKey: 'backup-rsync-verify',
+  summary: 're-hash a snapshot against the checksum manifest written at backup time',
+  defaultJob: 'backup-verify',
+  options: [
+    dest,
+    snapshot,
+    { name: 'against-source', description: 'also list what differs from the live source', kind: 'flag' },
+  ],
+  defaultTimeoutMs: () => 6 * HOUR,
+  load: () => import('./verify.js'),
+};
+
+const restore: CommandSpec = {
+  name: 'restore',
+  configKey: 'backup-rsync-restore',
+  summary: 'restore one source of a snapshot into a directory (preview first; --force to overwrite)',
+  defaultJob: 'backup-restore',
+  options: [
+    dest,
+    snapshot,
+    { name: 'name', arg: '<name>', description: 'which source of the snapshot', kind: 'string' },
+    { name: 'to', arg: '<dir>', description: 'directory to restore into', kind: 'string' },
+    {
+      name: 'force',
+      description: 'overwrite a non-empty target (files not in the snapshot are deleted)',
+      kind: 'flag',
+    },
+  ],
+  defaultTimeoutMs: () => 6 * HOUR,
+  load: () => import('./restore.js'),
+};
+
+export const backupRsync: CommandSpec = {
+  name: 'backup-rsync',
+  summary: 'hardlinked rsync snapshots with rotation, checksums, list, verify and restore',
+  defaultJob: 'backup',
+  options: [
+    { name: 'source', arg: '<name=path>', description: 'a tree to back up, repeatable', kind: 'pairs' },
+    dest,
+    { name: 'keep', arg: '<n>', description: 'complete snapshots to keep', kind: 'count', default: 8 },
+    {
+      name: 'period',
+      arg: '<period>',
+      description: 'one snapshot per ISO week (YYYY-WW) or day',
+      kind: ['week', 'day'],
+      default: 'week',
+    },
+    { name: 'acls', description: 'copy POSIX ACLs (rsync -A)', kind: 'flag' },
+    { name: 'xattrs', description: 'copy extended attributes (rsync -X)', kind: 'flag' },
+    {
+      name: 'pre-hook',
+      arg: '<command>',
+      description: 'shell command run first; failing fails the run',
+      kind: 'string',
+    },
+    {
+      name: 'post-hook',
+      arg: '<command>',
+      description: 'shell command run after the snapshot is in place',
+      kind: 'string',
+    },
+  ],
+  defaultTimeoutMs: () => 12 * HOUR,
+  load: () => import('./run.js'),
+  subcommands: [list, restore, verify],
+};

@@ -1,0 +1,225 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { periodId } from '../../src/checks/period.js';
+import { BIN } from '../helpers/cli.js';
+import { backdate, backup, tempDir } from '../helpers/backup.js';
+
+const week = () => periodId(new Date(), 'week');
+
+function seed(root: string, files: number, size = 64): void {
+  mkdirSync(join(root, 'cur'), { recursive: true });
+  for (let i = 0; i < files; i++)
+    writeFileSync(join(root, 'cur', `msg${String(i).padStart(5, '0')}`), `${i}:`.padEnd(size, 'x'));
+}
+
+const ino = (path: string) => statSync(path).ino;
+const snapshots = (dest: string) =>
+  readdirSync(dest)
+    .filter((n) => /^\d{4}-\d{2}(-\d{2})?$/.test(n))
+    .sort();
+
+describe('backup-rsync with real rsync', () => {
+  it('links unchanged files to the previous snapshot and stores changed ones anew', async () => {
+    const src = tempDir('src');
+    const dest = tempDir('dest');
+    seed(src, 20);
+    expect((await backup(['--source', `mail=${src}`, '--dest', dest])).exitCode).toBe(0);
+    backdate(dest, week(), '2026-01');
+    writeFileSync(join(src, 'cur', 'msg00001'), 'changed');
+    const second = await backup(['--source', `mail=${src}`, '--dest', dest]);
+    expect(second.exitCode).toBe(0);
+    expect(second.report?.checks.find((c) => c.name === 'rsync.mail')?.summary).toMatch(/1 transferred/);
+    const [old, now] = [join(dest, '2026-01', 'mail', 'cur'), join(dest, week(), 'mail', 'cur')];
+    expect(ino(join(now, 'msg00000'))).toBe(ino(join(old, 'msg00000')));
+    expect(ino(join(now, 'msg00001'))).not.toBe(ino(join(old, 'msg00001')));
+    const newBytes = second.report?.metrics.find((m) => m.name === 'backup_new_bytes')?.samples[0]?.value;
+    expect(newBytes).toBe('changed'.length);
+  });
+
+  it('re-runs in the same period replace that snapshot atomically and never touch older ones, not even modes', async () => {
+    const src = tempDir('src');
+    const dest = tempDir('dest');
+    seed(src, 5);
+    await backup(['--source', `mail=${src}`, '--dest', dest]);
+    backdate(dest, week(), '2026-02');
+    const older = join(dest, '2026-02', 'mail', 'cur', 'msg00000');
+    const before = statSync(older);
+    await backup(['--source', `mail=${src}`, '--dest', dest]);
+    chmodSync(join(src, 'cur', 'msg00000'), 0o600);
+    const rerun = await backup(['--source', `mail=${src}`, '--dest', dest]);
+    expect(rerun.report?.checks.find((c) => c.name === 'promote')?.summary).toBe(
+      `replaced snapshot ${week()}`,
+    );
+    const after = statSync(older);
+    expect(after.mode & 0o777).toBe(before.mode & 0o777);
+    expect(after.ino).toBe(before.ino);
+    expect(statSync(join(dest, week(), 'mail', 'cur', 'msg00000')).mode & 0o777).toBe(0o600);
+    expect(snapshots(dest)).toEqual(['2026-02', week()].sort());
+  });
+
+  it('keeps the newest --keep snapshots by parsed date, across a year boundary', async () => {
+    const src = tempDir('src');
+    const dest = tempDir('dest');
+    seed(src, 3);
+    for (const id of ['2025-52', '2024-01', '2025-01']) {
+      await backup(['--source', `mail=${src}`, '--dest', dest]);
+      backdate(dest, week(), id);
+    }
+    const result = await backup(['--source', `mail=${src}`, '--dest', dest, '--keep', '3']);
+    expect(result.exitCode).toBe(0);
+    expect(snapshots(dest)).toEqual(['2025-01', '2025-52', week()].sort());
+    expect(result.report?.metrics.find((m) => m.name === 'backup_snapshot_count')?.samples[0]?.value).toBe(3);
+  });
+
+  it('promotes nothing when killed mid-run; the next run recovers the lock and links against the last good snapshot', async () => {
+    const src = tempDir('src');
+    const dest = tempDir('dest');
+    seed(src, 3000, 4096);
+    await backup(['--source', `mail=${src}`, '--dest', dest]);
+    backdate(dest, week(), '2026-03');
+    writeFileSync(join(src, 'cur', 'msg00007'), 'changed');
+    const child = spawn(process.execPath, [BIN, 'backup-rsync', '--source', `mail=${src}`, '--dest', dest], {
+      detached: true,
+      stdio: 'ignore',
+    });
+    const deadline = Date.now() + 20_000;
+    while (!readdirSync(dest).some((n) => n.startsWith('.staging-')) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    process.kill(-child.pid!, 'SIGKILL');
+    await new Promise((resolve) => child.once('exit', resolve));
+    expect(snapshots(dest)).toEqual(['2026-03']);
+    expect(existsSync(join(dest, '.mailops-backup.lock'))).toBe(true);
+
+    const next = await backup(['--source', `mail=${src}`, '--dest', dest]);
+    expect(next.exitCode).toBe(0);
+    expect(next.report?.warnings.join('\n')).toMatch(/recovered a stale lock of pid \d+/);
+    expect(next.report?.warnings.join('\n')).toMatch(/removed partial snapshot .*\.staging-/);
+    expect(next.report?.checks.find((c) => c.name === 'rsync.mail')?.summary).toMatch(
+      /3002 files, 1 transferred/,
+    );
+    expect(readdirSync(dest).filter((n) => n.startsWith('.'))).toEqual([]);
+  });
+
+  it('fails, promotes nothing and deletes nothing when rsync fails', async () => {
+    const dest = tempDir('dest');
+    const src = tempDir('src');
+    seed(src, 2);
+    await backup(['--source', `mail=${src}`, '--dest', dest]);
+    backdate(dest, week(), '2026-04');
+    // A source that is a directory the rsync sender cannot read from: exit 23.
+    const result = await backup([
+      '--source',
+      `mail=${src}`,
+      '--source',
+      `gone=/proc/1/map_files`,
+      '--dest',
+      dest,
+      '--keep',
+      '1',
+    ]);
+    expect(result.exitCode).toBe(1);
+    expect(result.report?.summary).toMatch(
+      /^Backup FAILED at rsync\.gone: rsync exit 23 \(partial transfer due to error\)/,
+    );
+    expect(snapshots(dest)).toEqual(['2026-04']);
+    expect(readdirSync(dest).filter((n) => n.startsWith('.'))).toEqual([]);
+  });
+
+  it('treats exit 24 (files vanished during the copy) as a warning', async () => {
+    const src = tempDir('src');
+    const dest = tempDir('dest');
+    mkdirSync(join(src, 'new'));
+    writeFileSync(join(src, 'new', 'a-big'), Buffer.alloc(2_000_000, 7));
+    writeFileSync(join(src, 'new', 'z-small'), 'vanishes');
+    // Real rsync, slowed down so the test can delete a file between the file list and its transfer.
+    const bin = tempDir('bin');
+    writeFileSync(join(bin, 'rsync'), '#!/bin/sh\nexec /usr/bin/rsync --bwlimit=1000 "$@"\n', {
+      mode: 0o755,
+    });
+    const run = backup(['--source', `mail=${src}`, '--dest', dest], {
+      PATH: `${bin}:${process.env.PATH ?? ''}`,
+    });
+    const deadline = Date.now() + 10_000;
+    while (!readdirSync(dest).some((n) => n.startsWith('.staging-')) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    rmSync(join(src, 'new', 'z-small'));
+    const result = await run;
+    expect(result.exitCode).toBe(0);
+    expect(result.report?.warnings.join('\n')).toMatch(/mail: rsync exit 24 \(some source files vanished/);
+    expect(snapshots(dest)).toEqual([week()]);
+  });
+
+  it('refuses to run while another live run holds the lock', async () => {
+    const src = tempDir('src');
+    const dest = tempDir('dest');
+    seed(src, 1);
+    const holder = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString() };
+    writeFileSync(join(dest, '.mailops-backup.lock'), JSON.stringify(holder));
+    const result = await backup(['--source', `mail=${src}`, '--dest', dest]);
+    expect(result.exitCode).toBe(1);
+    expect(result.report?.summary).toMatch(new RegExp(`got one running \\(pid ${process.pid} on `));
+    expect(snapshots(dest)).toEqual([]);
+    expect(existsSync(join(dest, '.mailops-backup.lock'))).toBe(true);
+  });
+
+  it('fails the run when a hook fails, before rsync for the pre-hook', async () => {
+    const src = tempDir('src');
+    const dest = tempDir('dest');
+    seed(src, 1);
+    const result = await backup([
+      '--source',
+      `mail=${src}`,
+      '--dest',
+      dest,
+      '--pre-hook',
+      'echo no database; exit 3',
+    ]);
+    expect(result.exitCode).toBe(1);
+    expect(result.report?.summary).toBe('Backup FAILED at hook.pre: exit 3: no database');
+    expect(snapshots(dest)).toEqual([]);
+  });
+
+  it('verifies a snapshot against its manifest and notices a damaged file', async () => {
+    const src = tempDir('src');
+    const dest = tempDir('dest');
+    seed(src, 4);
+    await backup(['--source', `mail=${src}`, '--dest', dest]);
+    const good = await backup(['verify', '--dest', dest, '--snapshot', week()]);
+    expect(good.exitCode).toBe(0);
+    expect(good.report?.summary).toBe(`Verify SUCCESS: snapshot ${week()} matches its manifest`);
+    execFileSync('sh', ['-c', `printf rot >> ${join(dest, week(), 'mail', 'cur', 'msg00002')}`]);
+    const bad = await backup(['verify', '--dest', dest, '--snapshot', week()]);
+    expect(bad.exitCode).toBe(1);
+    expect(bad.report?.checks[0]?.summary).toBe('1 changed, 0 missing, 0 unexpected: cur/msg00002');
+  });
+
+  it('lists snapshots, and rejects an unknown snapshot id with one line', async () => {
+    const src = tempDir('src');
+    const dest = tempDir('dest');
+    seed(src, 2);
+    await backup(['--source', `mail=${src}`, '--dest', dest]);
+    const list = await backup(['list', '--dest', dest]);
+    expect(list.report?.checks.map((c) => [c.name, c.status])).toEqual([[week(), 'pass']]);
+    const wrong = await backup([
+      'restore',
+      '--dest',
+      dest,
+      '--snapshot',
+      '1999-01',
+      '--name',
+      'mail',
+      '--to',
+      tempDir('to'),
+    ]);
+    expect(wrong.exitCode).toBe(2);
+    expect(wrong.stderr.trim()).toBe(
+      `mailops: --snapshot: expected a complete snapshot in ${dest} (${week()}), got "1999-01"`,
+    );
+  });
+});
