@@ -101,6 +101,8 @@ export async function startLab(options: { dir?: string } = {}): Promise<Lab> {
     const users: MailUser[] = [
       { address: `probe@${domain}`, password: secret() },
       { address: `backup@${domain}`, password: secret() },
+      { address: `restore@${domain}`, password: secret() },
+      { address: `sink@${domain}`, password: secret() },
     ];
     const [pushgateway, knot, redis, postgres, dovecot] = await allOrThrow<
       [Started, Started, Started, Started, Started]

@@ -75,3 +75,12 @@ export function runRsync(
     child.once('close', (code, signal) => resolve({ code: code ?? (signal ? 20 : 1), stdout, stderr }));
   });
 }
+
+/** A --info=progress2 line ("  1234567  45%  10.00MB/s  0:00:01 (xfr#5, ...)") as a bar for the live view. */
+export function progressBar(line: string, width = 24): string {
+  const match = /(\d+)%\s+(\S+\/s)\s+(\d+:\d{2}:\d{2})/.exec(line);
+  if (!match) return line;
+  const percent = Math.min(100, Number(match[1]));
+  const filled = Math.round((percent / 100) * width);
+  return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${percent}% ${match[2]} ${match[3]}`;
+}

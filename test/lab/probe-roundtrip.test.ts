@@ -126,7 +126,7 @@ describe('probe-roundtrip against Postfix and Dovecot', () => {
 
   it('pushes a failure when SIGTERM stops a waiting run', async () => {
     // The probe goes to the other mailbox, so the watched one never sees it and the run keeps waiting.
-    const args = probeArgs(lab, ['--to', lab.users[1]!.address, '--interval', '30s', ...push]);
+    const args = probeArgs(lab, ['--to', lab.users[3]!.address, '--interval', '30s', ...push]);
     const child = execa(process.execPath, [BIN, ...args], {
       reject: false,
       env: { ...process.env, ...probeEnv(lab) },
@@ -138,7 +138,7 @@ describe('probe-roundtrip against Postfix and Dovecot', () => {
     expect(result.stdout).toMatch(/Round-trip FAILED at wait: interrupted by SIGTERM after 1 windows/);
     expect((await scrape(gw, 'email_roundtrip_success')).get(`{${group}}`)).toBe(0);
     expect((await scrape(gw, 'email_roundtrip_failure_info')).get(`{${group},phase="wait"}`)).toBe(1);
-    const other = await labImap(lab, lab.users[1]);
+    const other = await labImap(lab, lab.users[3]);
     try {
       await other.messageDelete('1:*');
     } finally {
@@ -147,13 +147,13 @@ describe('probe-roundtrip against Postfix and Dovecot', () => {
   });
 
   it('ends a waiting run at the --timeout deadline as a failure in phase wait', async () => {
-    const args = probeArgs(lab, ['--to', lab.users[1]!.address, '--interval', '30s', '--timeout', '2s']);
+    const args = probeArgs(lab, ['--to', lab.users[3]!.address, '--interval', '30s', '--timeout', '2s']);
     const result = await mailops(args, probeEnv(lab));
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toMatch(
       /Round-trip FAILED at wait: the run deadline \(--timeout\) was reached after 1 windows$/,
     );
-    const other = await labImap(lab, lab.users[1]);
+    const other = await labImap(lab, lab.users[3]);
     try {
       await other.messageDelete('1:*');
     } finally {

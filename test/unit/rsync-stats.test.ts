@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { progressBar } from '../../src/checks/rsync.js';
 import { parseRsyncStats } from '../../src/checks/rsync-stats.js';
 import { FIXTURES } from '../helpers/fixtures.js';
 
@@ -32,5 +33,17 @@ describe('rsync --stats parser (output of rsync 3.x, LC_ALL=C --no-h)', () => {
 
   it('refuses truncated output rather than reporting zero bytes', () => {
     expect(parseRsyncStats('Number of files: 51 (reg: 49, dir: 2)\n')).toBeUndefined();
+  });
+});
+
+describe('rsync progress bar', () => {
+  it('draws --info=progress2 lines as a bar', () => {
+    expect(progressBar('     52,953,088  45%   50.35MB/s    0:00:01 (xfr#12, to-chk=88/101)', 10)).toBe(
+      '[#####-----] 45% 50.35MB/s 0:00:01',
+    );
+  });
+
+  it('passes other lines through', () => {
+    expect(progressBar('sending incremental file list')).toBe('sending incremental file list');
   });
 });

@@ -3,7 +3,7 @@ import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { OptionValues, RunContext } from '../../cli/command-spec.js';
 import { periodId, type Period } from '../../checks/period.js';
-import { describeRsync, runRsync, rsyncVerdict } from '../../checks/rsync.js';
+import { describeRsync, progressBar, runRsync, rsyncVerdict } from '../../checks/rsync.js';
 import { parseRsyncStats } from '../../checks/rsync-stats.js';
 import { runShell } from '../../checks/shell.js';
 import type { CheckResult, Report, Status } from '../../checks/types.js';
@@ -203,7 +203,8 @@ async function backupSource(
     '--no-h',
     ...(opts.acls ? ['-A'] : []),
     ...(opts.xattrs ? ['-X'] : []),
-    ...(ctx.progress.live ? ['--info=progress2'] : []),
+    // Unbuffered, or rsync holds its progress lines back when stdout is a pipe.
+    ...(ctx.progress.live ? ['--info=progress2', '--outbuf=N'] : []),
     ...bases.map((b) => `--link-dest=${b.dir}`),
     `${source.path}/`,
     `${target}/`,
@@ -214,7 +215,7 @@ async function backupSource(
   );
   const result = await runRsync(args, {
     signal: ctx.signal,
-    onProgress: (line) => ctx.progress.update(name, line),
+    onProgress: (line) => ctx.progress.update(name, progressBar(line)),
   });
   const verdict = rsyncVerdict(result.code);
   const stats = parseRsyncStats(result.stdout);
