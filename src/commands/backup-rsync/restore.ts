@@ -29,7 +29,9 @@ export async function run(values: OptionValues, ctx: RunContext): Promise<Report
   const from = `${join(snapshot.dir, source.name)}/`;
   await mkdir(to, { recursive: true });
   const empty = (await readdir(to)).length === 0;
-  const base = ['-aH', '--numeric-ids', '--delete', '--no-h'];
+  // -c: compare content, not size and mtime: a file changed within the same second at the same size
+  // (a SQLite page rewrite) would otherwise be taken as already restored.
+  const base = ['-aH', '-c', '--numeric-ids', '--delete', '--no-h'];
 
   let since = Date.now();
   const preview = await runRsync([...base, '-n', '--itemize-changes', from, `${to}/`], {
@@ -63,7 +65,7 @@ export async function run(values: OptionValues, ctx: RunContext): Promise<Report
     });
     since = Date.now();
     const expected = await readChecksums(join(snapshot.dir, source.checksums));
-    const { changed, missing, extra } = compareChecksums(expected, (await checksumTree(to)).sums);
+    const { changed, missing, extra } = compareChecksums(expected, await checksumTree(to));
     const bad = changed.length + missing.length + extra.length;
     checks.push({
       name: 'checksums',

@@ -10,13 +10,14 @@ import type { CheckResult, Report, Status } from '../../checks/types.js';
 import { describeValue } from '../../config/issues.js';
 import { UsageError } from '../../errors.js';
 import { acquireLock, LockedError } from './lock.js';
-import { checksumTree, formatChecksums, readChecksums } from './manifest.js';
+import { formatChecksums, readChecksums, snapshotChecksums } from './manifest.js';
 import { backupFamilies, ioStats } from './metrics.js';
 import {
   listSnapshots,
   MARKER,
   promote,
   recover,
+  type Snapshot,
   type SnapshotManifest,
   type SourceRecord,
   stagingDir,
@@ -51,9 +52,6 @@ function parseOptions(values: OptionValues): BackupOptions {
     postHook: values['post-hook'] as string | undefined,
   };
 }
-
-/** Link against the newest complete snapshots holding this source (same period first); rsync takes up to 20. */
-const LINK_BASES = 3;
 
 /**
  * One backup run: lock, pre-hook, rsync every source into a fresh staging
@@ -181,17 +179,15 @@ async function backupSource(
     check(name, 'fail', `${source.path}: expected a readable directory, got none`, since);
     return [];
   }
-  const bases = [];
+  // The newest complete snapshot holding this source, and on a re-run also this period's own:
+  // every extra --link-dest base costs rsync a lookup per file.
+  const current = periodId(new Date(), opts.period);
+  const bases: { snapshot: Snapshot; dir: string }[] = [];
   for (const snapshot of completeNewestFirst) {
     const dir = join(snapshot.dir, source.name);
-    if (
-      await stat(dir).then(
-        () => true,
-        () => false,
-      )
-    )
-      bases.push({ snapshot, dir });
-    if (bases.length === LINK_BASES) break;
+    if (!(await exists(dir))) continue;
+    bases.push({ snapshot, dir });
+    if (snapshot.id !== current || bases.length === 2) break;
   }
   const target = join(staging, source.name);
   await mkdir(target, { recursive: true });
@@ -201,6 +197,8 @@ async function backupSource(
     '--numeric-ids',
     '--stats',
     '--no-h',
+    // Every file listed (-ii), so the manifest needs no second walk of the tree.
+    '-ii',
     ...(opts.acls ? ['-A'] : []),
     ...(opts.xattrs ? ['-X'] : []),
     // Unbuffered, or rsync holds its progress lines back when stdout is a pipe.
@@ -236,22 +234,18 @@ async function backupSource(
     `${stats.files} files, ${stats.regularFilesTransferred} transferred, ${stats.transferredFileSize} new bytes${verdict === 'warning' ? ' (some vanished)' : ''}`,
     since,
   );
-  const previous = bases[0];
-  const prior = previous?.snapshot.manifest?.sources.find((s) => s.name === source.name);
-  const sums = await checksumTree(
-    target,
-    prior && previous
-      ? {
-          root: previous.dir,
-          sums: await readChecksums(join(previous.snapshot.dir, prior.checksums)).catch(() => new Map()),
-        }
-      : undefined,
-  );
+  const base = bases[0];
+  const prior = base?.snapshot.manifest?.sources.find((s) => s.name === source.name);
+  const baseSums =
+    prior && base
+      ? await readChecksums(join(base.snapshot.dir, prior.checksums)).catch(() => undefined)
+      : undefined;
+  const sums = await snapshotChecksums(target, result.stdout, baseSums);
   const checksums = `.mailops/${source.name}.sha256`;
   await mkdir(join(staging, '.mailops'), { recursive: true });
   await writeFile(join(staging, checksums), formatChecksums(sums.sums));
   ctx.log.debug(
-    `${source.name}: checksums of ${sums.hashed} files computed, ${sums.reused} reused from hard links`,
+    `${source.name}: ${sums.hashed} of ${sums.sums.size} files hashed, the rest carried over from ${base?.snapshot.id ?? '-'}`,
   );
   return [{ name: source.name, path: source.path, stats, rsyncExit: result.code, checksums }];
 }
@@ -273,3 +267,9 @@ async function rotate(
     since,
   );
 }
+
+const exists = (path: string) =>
+  stat(path).then(
+    () => true,
+    () => false,
+  );

@@ -17,7 +17,7 @@ export async function run(values: OptionValues, ctx: RunContext): Promise<Report
     const since = Date.now();
     ctx.progress.begin(`verify.${source.name}`, 'hashing');
     const expected = await readChecksums(join(snapshot.dir, source.checksums));
-    const { sums } = await checksumTree(join(snapshot.dir, source.name));
+    const sums = await checksumTree(join(snapshot.dir, source.name));
     const { changed, missing, extra } = compareChecksums(expected, sums);
     const bad = changed.length + missing.length + extra.length;
     checks.push({
