@@ -1,3 +1,4 @@
 // npm run bench: every benchmark, one after the other, figures on stdout.
 await import('./startup.ts');
 await import('./probe.ts');
+await import('./backup.ts');
