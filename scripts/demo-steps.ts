@@ -1,5 +1,7 @@
+import { join } from 'node:path';
 import type { Lab } from '../lab/index.ts';
 import { labProbeArgs, labProbeEnv } from '../lab/probe-args.ts';
+import { periodId } from '../src/checks/period.ts';
 
 export interface DemoStep {
   title: string;
@@ -8,10 +10,12 @@ export interface DemoStep {
   expectExit: number;
 }
 
-/** One step per registered subcommand, run against the lab, each pushing to the lab Pushgateway. */
+/** One step per registered subcommand, run against the lab, pushing to the lab Pushgateway. */
 export function demoSteps(lab: Lab): DemoStep[] {
   const probe = [...labProbeArgs(lab), '--pushgateway', lab.pushgateway.url, '--label', 'instance=lab'];
   const env = labProbeEnv(lab);
+  const backups = join(lab.dir, 'backups');
+  const backup = ['backup-rsync', '--source', `mail=${join(lab.dir, 'mail', lab.domain)}`, '--dest', backups];
   return [
     {
       title: 'probe-roundtrip: Postfix submission -> Dovecot, seen over IMAPS with IDLE',
@@ -30,6 +34,17 @@ export function demoSteps(lab: Lab): DemoStep[] {
       args: probe,
       env: labProbeEnv(lab, 'not-the-password'),
       expectExit: 1,
+    },
+    {
+      title: 'backup-rsync: the lab Maildirs into a hardlinked weekly snapshot, pushed as job mail-backup',
+      args: [...backup, '--pushgateway', lab.pushgateway.url, '--job', 'mail-backup'],
+      expectExit: 0,
+    },
+    { title: 'backup-rsync list', args: ['backup-rsync', 'list', '--dest', backups], expectExit: 0 },
+    {
+      title: 'backup-rsync verify: the snapshot against the checksums written at backup time',
+      args: ['backup-rsync', 'verify', '--dest', backups, '--snapshot', periodId(new Date(), 'week')],
+      expectExit: 0,
     },
   ];
 }
