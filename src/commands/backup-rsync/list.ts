@@ -1,7 +1,7 @@
 import type { OptionValues, RunContext } from '../../cli/command-spec.js';
 import type { CheckResult, Report } from '../../checks/types.js';
 import { leftovers, listSnapshots } from './store.js';
-import { requiredPath } from './select.js';
+import { requiredPath, snapshotReport } from './select.js';
 
 /** Snapshots with date, size, new bytes and status; partial leftovers are listed as such. */
 export async function run(values: OptionValues, _ctx: RunContext): Promise<Report> {
@@ -32,16 +32,12 @@ export async function run(values: OptionValues, _ctx: RunContext): Promise<Repor
     });
   }
   const complete = snapshots.filter((s) => s.manifest).length;
-  return {
-    command: 'backup-rsync list',
-    metricPrefix: 'backup_list',
-    status: 'pass',
-    summary: `${complete} complete snapshots in ${dest}`,
-    startedAt: new Date(startedAt).toISOString(),
-    durationMs: Date.now() - startedAt,
+  return snapshotReport(
+    'list',
+    'pass',
+    `${complete} complete snapshots in ${dest}`,
+    startedAt,
     checks,
-    metrics: [],
-    warnings: [],
-    pushable: false,
-  };
+    false,
+  );
 }

@@ -6,7 +6,7 @@ import type { CheckResult, Report } from '../../checks/types.js';
 import { describeValue } from '../../config/issues.js';
 import { UsageError } from '../../errors.js';
 import { checksumTree, compareChecksums, readChecksums } from './manifest.js';
-import { completeSnapshot, requiredPath } from './select.js';
+import { completeSnapshot, requiredPath, snapshotReport } from './select.js';
 
 /**
  * Restores one source of a snapshot. An empty target is filled; a non-empty one
@@ -81,16 +81,5 @@ export async function run(values: OptionValues, ctx: RunContext): Promise<Report
         ? `Restore SUCCESS: ${source.name} of ${snapshot.id} in ${to}, checked against the manifest`
         : 'Restore FAILED';
   }
-  return {
-    command: 'backup-rsync restore',
-    metricPrefix: 'backup_restore',
-    status,
-    summary,
-    startedAt: new Date(startedAt).toISOString(),
-    durationMs: Date.now() - startedAt,
-    checks,
-    metrics: [],
-    warnings: [],
-    pushable: false,
-  };
+  return snapshotReport('restore', status, summary, startedAt, checks, false);
 }

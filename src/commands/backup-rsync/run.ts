@@ -90,21 +90,24 @@ export async function run(values: OptionValues, ctx: RunContext): Promise<Report
     check('lock', 'fail', error.message, since);
   }
 
+  const hook = async (name: string, command: string) => {
+    const started = Date.now();
+    ctx.progress.begin(name, command);
+    const result = await runShell(command, { signal: ctx.signal });
+    const last = result.output.split('\n').at(-1) ?? '';
+    check(
+      name,
+      result.code === 0 ? 'pass' : 'fail',
+      result.code === 0 ? 'ok' : `exit ${result.code}: ${last}`,
+      started,
+    );
+  };
+
   const staging = stagingDir(opts.dest, id, runId);
   try {
     if (lock) {
       warnings.push(...(await recover(opts.dest)));
-      if (opts.preHook) {
-        since = Date.now();
-        ctx.progress.begin('hook.pre', opts.preHook);
-        const hook = await runShell(opts.preHook, { signal: ctx.signal });
-        check(
-          'hook.pre',
-          hook.code === 0 ? 'pass' : 'fail',
-          hook.code === 0 ? 'ok' : `exit ${hook.code}: ${hook.output.split('\n').at(-1) ?? ''}`,
-          since,
-        );
-      }
+      if (opts.preHook) await hook('hook.pre', opts.preHook);
       const complete = (await listSnapshots(opts.dest)).filter((s) => s.manifest).reverse();
       for (const source of opts.sources) {
         if (failed) break;
@@ -124,17 +127,7 @@ export async function run(values: OptionValues, ctx: RunContext): Promise<Report
         await promote(opts.dest, staging, id, runId);
         check('promote', 'pass', `${replaced ? 'replaced' : 'created'} snapshot ${id}`, since);
       }
-      if (!failed && opts.postHook) {
-        since = Date.now();
-        ctx.progress.begin('hook.post', opts.postHook);
-        const hook = await runShell(opts.postHook, { signal: ctx.signal });
-        check(
-          'hook.post',
-          hook.code === 0 ? 'pass' : 'fail',
-          hook.code === 0 ? 'ok' : `exit ${hook.code}: ${hook.output.split('\n').at(-1) ?? ''}`,
-          since,
-        );
-      }
+      if (!failed && opts.postHook) await hook('hook.post', opts.postHook);
       if (!failed) await rotate(opts, id, check);
     }
   } finally {

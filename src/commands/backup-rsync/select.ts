@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { OptionValues } from '../../cli/command-spec.js';
+import type { CheckResult, Report } from '../../checks/types.js';
 import { describeValue } from '../../config/issues.js';
 import { UsageError } from '../../errors.js';
 import { listSnapshots, type Snapshot } from './store.js';
@@ -24,4 +25,27 @@ export async function completeSnapshot(values: OptionValues): Promise<Snapshot> 
     );
   }
   return found;
+}
+
+/** The report of list, verify or restore: they read snapshots, so they push only when asked to count (verify). */
+export function snapshotReport(
+  command: string,
+  status: Report['status'],
+  summary: string,
+  startedAt: number,
+  checks: CheckResult[],
+  pushable: boolean,
+): Report {
+  return {
+    command: `backup-rsync ${command}`,
+    metricPrefix: `backup_${command}`,
+    status,
+    summary,
+    startedAt: new Date(startedAt).toISOString(),
+    durationMs: Date.now() - startedAt,
+    checks,
+    metrics: [],
+    warnings: [],
+    ...(pushable ? {} : { pushable: false }),
+  };
 }

@@ -3,7 +3,7 @@ import type { OptionValues, RunContext } from '../../cli/command-spec.js';
 import { runRsync } from '../../checks/rsync.js';
 import type { CheckResult, Report } from '../../checks/types.js';
 import { checksumTree, compareChecksums, readChecksums } from './manifest.js';
-import { completeSnapshot } from './select.js';
+import { completeSnapshot, snapshotReport } from './select.js';
 
 const sample = (paths: string[]) =>
   paths.slice(0, 5).join(', ') + (paths.length > 5 ? ` (+${paths.length - 5})` : '');
@@ -58,17 +58,14 @@ export async function run(values: OptionValues, ctx: RunContext): Promise<Report
     }
   }
   const failed = checks.some((c) => c.status === 'fail' && c.name.startsWith('verify.'));
-  return {
-    command: 'backup-rsync verify',
-    metricPrefix: 'backup_verify',
-    status: failed ? 'fail' : 'pass',
-    summary: failed
+  return snapshotReport(
+    'verify',
+    failed ? 'fail' : 'pass',
+    failed
       ? `Verify FAILED: snapshot ${snapshot.id} differs from its manifest`
       : `Verify SUCCESS: snapshot ${snapshot.id} matches its manifest`,
-    startedAt: new Date(startedAt).toISOString(),
-    durationMs: Date.now() - startedAt,
+    startedAt,
     checks,
-    metrics: [],
-    warnings: [],
-  };
+    true,
+  );
 }
