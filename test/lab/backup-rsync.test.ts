@@ -199,6 +199,19 @@ describe('backup-rsync with real rsync', () => {
     expect(bad.report?.checks[0]?.summary).toBe('1 changed, 0 missing, 0 unexpected: cur/msg00002');
   });
 
+  it('verify --against-source lists what changed on the live source since the snapshot', async () => {
+    const src = tempDir('src');
+    const dest = tempDir('dest');
+    seed(src, 3);
+    await backup(['--source', `mail=${src}`, '--dest', dest]);
+    writeFileSync(join(src, 'cur', 'msg00001'), 'edited after the backup');
+    const result = await backup(['verify', '--dest', dest, '--snapshot', week(), '--against-source']);
+    expect(result.exitCode).toBe(0);
+    const source = result.report?.checks.find((c) => c.name === 'source.mail');
+    expect(source?.summary).toBe(`1 paths differ from the live source ${src}`);
+    expect(source?.details?.differences).toEqual([expect.stringMatching(/^>f\S* cur\/msg00001$/)]);
+  });
+
   it('lists snapshots, and rejects an unknown snapshot id with one line', async () => {
     const src = tempDir('src');
     const dest = tempDir('dest');
