@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { request } from 'undici';
 import { sleep } from './deadline.js';
 import { type OutgoingProbe, type SendOutcome, SendFailure } from './outgoing.js';
 
@@ -21,6 +20,7 @@ export async function sendBrevo(
   message: OutgoingProbe,
   options: { timeoutMs: number; signal?: AbortSignal },
 ): Promise<SendOutcome> {
+  const { request } = await import('undici');
   const idempotencyKey = randomUUID();
   const body = JSON.stringify({
     sender: { email: message.from },

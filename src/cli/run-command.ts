@@ -3,7 +3,6 @@ import { loadConfigFile, type ConfigFile } from '../config/load.js';
 import { createLogger } from '../output/log.js';
 import { reportFamilies } from '../output/metrics.js';
 import { createProgress } from '../output/progress.js';
-import { pushMetrics } from '../output/pushgateway.js';
 import { render } from '../output/render.js';
 import { PushError } from '../errors.js';
 import { sectionSchema } from '../config/section.js';
@@ -120,6 +119,8 @@ export async function runCommand(
       try {
         // Its own timeout, not the run deadline nor the SIGTERM that may have ended the run: a run
         // stopped either way must still report its failure (10 s fits a pod's termination grace period).
+        // undici loads only when there is something to push: it is a tenth of a second of every start.
+        const { pushMetrics } = await import('../output/pushgateway.js');
         await pushMetrics(reportFamilies(report, nowMs), {
           url: globals.pushgateway,
           job: globals.job,
