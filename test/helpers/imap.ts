@@ -41,3 +41,24 @@ export function rawMessage(subject: string, headers: Record<string, string> = {}
     .join('');
   return `From: seed@mailops.test\r\nTo: probe@mailops.test\r\nSubject: ${subject}\r\n${extra}Date: ${new Date().toUTCString()}\r\n\r\nseeded\r\n`;
 }
+
+/** Subjects in a lab user's INBOX, on a connection of its own. */
+export async function inboxSubjects(lab: Lab, user = lab.users[0]!): Promise<string[]> {
+  const client = await labImap(lab, user);
+  try {
+    return (await listInbox(client)).map((m) => m.subject);
+  } finally {
+    await client.logout();
+  }
+}
+
+/** Deletes everything in a lab user's INBOX. */
+export async function emptyMailbox(lab: Lab, user = lab.users[0]!): Promise<void> {
+  const client = await labImap(lab, user);
+  try {
+    const status = await client.status('INBOX', { messages: true });
+    if (status && status.messages) await client.messageDelete('1:*');
+  } finally {
+    await client.logout();
+  }
+}

@@ -79,35 +79,25 @@ describe('backup -> wipe -> restore, proven on real data', () => {
     // That IMAP session made Dovecot rebuild its index files; let them settle before restoring over them.
     await new Promise((resolve) => setTimeout(resolve, 500));
 
-    // Restore both; the targets are not empty any more (Dovecot recreated the Maildir), so --force.
-    const refused = await backup([
+    const restore = (name: string, to: string) => [
       'restore',
       '--dest',
       dest,
       '--snapshot',
       id,
       '--name',
-      'mail',
+      name,
       '--to',
-      home,
-    ]);
+      to,
+    ];
+    // Restore both; the targets are not empty any more (Dovecot recreated the Maildir), so --force.
+    const refused = await backup(restore('mail', home));
     expect(refused.exitCode).toBe(1);
     expect(refused.report?.summary).toMatch(
       /^Restore REFUSED: .* is not empty \(\d+ to write, \d+ to delete\); rerun with --force$/,
     );
     for (const name of ['mail', 'db']) {
-      const restored = await backup([
-        'restore',
-        '--dest',
-        dest,
-        '--snapshot',
-        id,
-        '--name',
-        name,
-        '--to',
-        name === 'mail' ? home : data,
-        '--force',
-      ]);
+      const restored = await backup([...restore(name, name === 'mail' ? home : data), '--force']);
       expect(restored.report?.summary, JSON.stringify(restored.report?.checks)).toMatch(
         /^Restore SUCCESS: .*checked against the manifest$/,
       );

@@ -6,7 +6,7 @@ import { freePort } from '../../lab/process.ts';
 import type { Report } from '../../src/checks/types.js';
 import { execa } from 'execa';
 import { BIN, mailops, waitForLine } from '../helpers/cli.js';
-import { labImap, listInbox, rawMessage } from '../helpers/imap.js';
+import { emptyMailbox, inboxSubjects, labImap, rawMessage } from '../helpers/imap.js';
 import { probeArgs, probeEnv } from '../helpers/probe.js';
 import { scrape, wipe } from '../helpers/pushgateway.js';
 import { plainSmtpServer, type Running, silentServer } from '../helpers/stand-ins.js';
@@ -16,19 +16,9 @@ const gw = lab.pushgateway.url;
 const group = 'instance="lab",job="email-roundtrip"';
 const push = ['--pushgateway', gw, '--label', 'instance=lab'];
 
-async function emptyInbox(): Promise<void> {
-  const client = await labImap(lab);
-  try {
-    const status = await client.status('INBOX', { messages: true });
-    if (status && status.messages) await client.messageDelete('1:*');
-  } finally {
-    await client.logout();
-  }
-}
-
 describe('probe-roundtrip against Postfix and Dovecot', () => {
   beforeAll(() => wipe(gw));
-  beforeEach(emptyInbox);
+  beforeEach(() => emptyMailbox(lab));
 
   it('makes the round trip over submission (STARTTLS, auth) and IMAPS, pushes, and deletes the probe', async () => {
     const result = await mailops([...probeArgs(lab), ...push], probeEnv(lab));
@@ -45,12 +35,7 @@ describe('probe-roundtrip against Postfix and Dovecot', () => {
       (await scrape(gw, 'email_roundtrip_last_success_timestamp_seconds')).get(`{${group}}`),
     ).toBeGreaterThan(Date.now() / 1000 - 120);
     expect((await scrape(gw, 'email_roundtrip_failure_info')).get(`{${group},phase="none"}`)).toBe(1);
-    const client = await labImap(lab);
-    try {
-      expect(await listInbox(client)).toEqual([]);
-    } finally {
-      await client.logout();
-    }
+    expect(await inboxSubjects(lab)).toEqual([]);
   });
 
   it('reports hops and the delivered message in JSON', async () => {
@@ -96,12 +81,7 @@ describe('probe-roundtrip against Postfix and Dovecot', () => {
     );
     expect(result.stderr).toContain('metrics not pushed');
     expect((await scrape(gw, 'email_roundtrip_success')).size).toBe(0);
-    const client = await labImap(lab);
-    try {
-      expect(await listInbox(client)).toEqual([]);
-    } finally {
-      await client.logout();
-    }
+    expect(await inboxSubjects(lab)).toEqual([]);
   });
 
   it('--dry-run fails at send when SMTP AUTH is refused, naming the reply and hiding the password', async () => {
@@ -138,12 +118,7 @@ describe('probe-roundtrip against Postfix and Dovecot', () => {
     expect(result.stdout).toMatch(/Round-trip FAILED at wait: interrupted by SIGTERM after 1 windows/);
     expect((await scrape(gw, 'email_roundtrip_success')).get(`{${group}}`)).toBe(0);
     expect((await scrape(gw, 'email_roundtrip_failure_info')).get(`{${group},phase="wait"}`)).toBe(1);
-    const other = await labImap(lab, lab.users[3]);
-    try {
-      await other.messageDelete('1:*');
-    } finally {
-      await other.logout();
-    }
+    await emptyMailbox(lab, lab.users[3]);
   });
 
   it('ends a waiting run at the --timeout deadline as a failure in phase wait', async () => {
@@ -153,12 +128,7 @@ describe('probe-roundtrip against Postfix and Dovecot', () => {
     expect(result.stdout).toMatch(
       /Round-trip FAILED at wait: the run deadline \(--timeout\) was reached after 1 windows$/,
     );
-    const other = await labImap(lab, lab.users[3]);
-    try {
-      await other.messageDelete('1:*');
-    } finally {
-      await other.logout();
-    }
+    await emptyMailbox(lab, lab.users[3]);
   });
 
   it('never skips STARTTLS when it is required', async () => {
@@ -208,15 +178,9 @@ describe('probe-roundtrip against Postfix and Dovecot', () => {
     expect(result.exitCode).toBe(0);
     const report = JSON.parse(result.stdout) as Report;
     expect(report.metrics.find((m) => m.name === 'email_roundtrip_stale_deleted')?.samples[0]?.value).toBe(1);
-    const after = await labImap(lab);
-    try {
-      const subjects = (await listInbox(after)).map((m) => m.subject).sort();
-      expect(subjects).toEqual(
-        [`${recent}: mail round-trip probe`, 'deleted by a person', 'invoice 42'].sort(),
-      );
-    } finally {
-      await after.logout();
-    }
+    expect((await inboxSubjects(lab)).sort()).toEqual(
+      [`${recent}: mail round-trip probe`, 'deleted by a person', 'invoice 42'].sort(),
+    );
   });
 });
 

@@ -3,7 +3,7 @@ import { type BrevoStandIn, startBrevoStandIn } from '../../lab/stand-ins/brevo.
 import { type SesEmulator, startSesEmulator } from '../../lab/stand-ins/ses.ts';
 import type { Report } from '../../src/checks/types.js';
 import { mailops } from '../helpers/cli.js';
-import { labImap, listInbox } from '../helpers/imap.js';
+import { inboxSubjects } from '../helpers/imap.js';
 import { imapArgs } from '../helpers/probe.js';
 
 const lab = inject('lab');
@@ -15,15 +15,6 @@ const env = { MAILOPS_IMAP_PASSWORD: user.password, MAILOPS_BREVO_API_KEY: API_K
 function args(extra: string[]): string[] {
   const head = ['probe-roundtrip', '--from', 'sender@relay.example', '--to', user.address];
   return [...head, ...imapArgs(lab, user), '--output', 'json', ...extra];
-}
-
-async function inboxSubjects(): Promise<string[]> {
-  const client = await labImap(lab, user);
-  try {
-    return (await listInbox(client)).map((m) => m.subject);
-  } finally {
-    await client.logout();
-  }
 }
 
 describe('probe-roundtrip --send-via brevo (Brevo API stand-in relaying into Postfix)', () => {
@@ -48,7 +39,7 @@ describe('probe-roundtrip --send-via brevo (Brevo API stand-in relaying into Pos
     expect(brevo.relayed).toHaveLength(1);
     expect(brevo.relayed[0]?.headers['X-Mailops-Probe']).toMatch(/^e2e-probe-\d{13}-[0-9a-f]{12}$/);
     expect(result.stdout + result.stderr).not.toContain(API_KEY);
-    expect(await inboxSubjects()).toEqual([]);
+    expect(await inboxSubjects(lab, user)).toEqual([]);
   });
 
   it('retries a lost response with the same idempotency key: one probe, not two', async () => {
@@ -59,7 +50,7 @@ describe('probe-roundtrip --send-via brevo (Brevo API stand-in relaying into Pos
     expect(brevo.relayed).toHaveLength(1);
     const cleanup = (JSON.parse(result.stdout) as Report).checks.find((c) => c.name === 'imap.cleanup');
     expect(cleanup?.summary).toMatch(/^deleted the probe, 0 stale/);
-    expect(await inboxSubjects()).toEqual([]);
+    expect(await inboxSubjects(lab, user)).toEqual([]);
   });
 
   it('--dry-run uses the sandbox header: validated, not delivered, not pushed', async () => {
@@ -112,7 +103,7 @@ describe('probe-roundtrip --send-via ses (aws-ses-v2-local emulator relaying int
     const report = JSON.parse(result.stdout) as Report;
     expect(report.checks.find((c) => c.name === 'send.ses')?.summary).toMatch(/: MessageId \S+/);
     expect(result.stdout + result.stderr).not.toContain(secret);
-    expect(await inboxSubjects()).toEqual([]);
+    expect(await inboxSubjects(lab, user)).toEqual([]);
   });
 
   it('requires a region', async () => {
