@@ -1,12 +1,7 @@
-import { mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Report } from '../../src/checks/types.js';
 import { mailops } from './cli.js';
-
-export function tempDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), `mailops-${prefix}-`));
-}
 
 /** Runs `backup-rsync` and returns the JSON report with the exit code. */
 export async function backup(args: string[], env: Record<string, string> = {}) {

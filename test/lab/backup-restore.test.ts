@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { describe, expect, inject, it } from 'vitest';
 import { periodId } from '../../src/checks/period.js';
-import { backup, tempDir } from '../helpers/backup.js';
+import { backup } from '../helpers/backup.js';
+import { tempDir } from '../helpers/scratch.js';
 import { labImap } from '../helpers/imap.js';
 import { scrape } from '../helpers/pushgateway.js';
 

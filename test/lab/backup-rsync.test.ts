@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { periodId } from '../../src/checks/period.js';
 import { BIN } from '../helpers/cli.js';
-import { backdate, backup, tempDir } from '../helpers/backup.js';
+import { backdate, backup } from '../helpers/backup.js';
+import { tempDir } from '../helpers/scratch.js';
 
 const week = () => periodId(new Date(), 'week');
 

@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../../lab/process.ts';
@@ -9,6 +8,7 @@ import { BIN, mailops, waitForLine } from '../helpers/cli.js';
 import { emptyMailbox, inboxSubjects, labImap, rawMessage } from '../helpers/imap.js';
 import { probeArgs, probeEnv } from '../helpers/probe.js';
 import { scrape, wipe } from '../helpers/pushgateway.js';
+import { tempDir } from '../helpers/scratch.js';
 import { plainSmtpServer, type Running, silentServer } from '../helpers/stand-ins.js';
 
 const lab = inject('lab');
@@ -215,7 +215,7 @@ describe('probe-roundtrip against a wedged IMAP server (stand-in that never gree
 
 describe('probe-roundtrip configuration', () => {
   it('takes its settings from a config file section', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mailops-config-'));
+    const dir = tempDir('config');
     const file = join(dir, 'probe.yaml');
     const user = lab.users[0]!.address;
     writeFileSync(
@@ -243,7 +243,7 @@ describe('probe-roundtrip configuration', () => {
   });
 
   it('rejects an unknown key in its config section with one line and exit 2', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mailops-config-'));
+    const dir = tempDir('config');
     const file = join(dir, 'bad.yaml');
     writeFileSync(file, 'probe-roundtrip:\n  smtp-hots: mail.example\n');
     const result = await mailops(['probe-roundtrip', '--config', file], probeEnv(lab));
@@ -254,7 +254,7 @@ describe('probe-roundtrip configuration', () => {
   });
 
   it('rejects a bad port in its config section', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mailops-config-'));
+    const dir = tempDir('config');
     const file = join(dir, 'bad.yaml');
     writeFileSync(file, 'probe-roundtrip:\n  smtp-port: 70000\n');
     const result = await mailops(['probe-roundtrip', '--config', file], probeEnv(lab));
