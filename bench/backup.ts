@@ -95,15 +95,20 @@ try {
       ],
       [
         'rsync --link-dest',
-        () =>
-          time('rsync', [
+        () => {
+          // The operator's layout, <dest>/<period>/<name>/, as mailops writes it: in this sandbox
+          // rsync's cost grows with the depth of the --link-dest path, so both get the same depth.
+          mkdirSync(join(rsyncDest, String(night)));
+          const base = night > 0 ? [`--link-dest=${join(rsyncDest, String(night - 1), 'mail')}`] : [];
+          return time('rsync', [
             '-aH',
             '--delete',
             '--numeric-ids',
-            ...(night > 0 ? [`--link-dest=${join(rsyncDest, String(night - 1))}`] : []),
+            ...base,
             `${src}/`,
-            `${join(rsyncDest, String(night))}/`,
-          ]),
+            `${join(rsyncDest, String(night), 'mail')}/`,
+          ]);
+        },
       ],
       ['rsnapshot', () => time('rsnapshot', ['-c', conf, 'weekly'])],
     ];

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import * as v from 'valibot';
-import { type Format, type GlobalOptions, httpUrl, jobName } from '../config/globals.js';
+import type { Format, GlobalOptions } from '../config/globals.js';
+import { isHttpUrl } from '../config/names.js';
 import { describeValue } from '../config/issues.js';
 import type { ConfigFile } from '../config/load.js';
 import { UsageError } from '../errors.js';
@@ -54,12 +54,12 @@ export function resolveGlobals(
     quiet: bool('quiet', 'MAILOPS_QUIET'),
     color,
   };
-  if (globals.pushgateway !== undefined && !v.is(httpUrl, globals.pushgateway)) {
+  if (globals.pushgateway !== undefined && !isHttpUrl(globals.pushgateway)) {
     throw new UsageError(
       `--pushgateway: expected an http:// or https:// URL, got ${describeValue(globals.pushgateway)}`,
     );
   }
-  if (!v.is(jobName, globals.job)) throw new UsageError(`--job: expected a non-empty job name, got ""`);
+  if (!globals.job) throw new UsageError(`--job: expected a non-empty job name, got ""`);
   if (globals.verbose && globals.quiet)
     throw new UsageError('--verbose, --quiet: expected at most one, got both');
   return globals;

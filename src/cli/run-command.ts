@@ -1,11 +1,10 @@
 import type { Command } from 'commander';
-import { loadConfigFile, type ConfigFile } from '../config/load.js';
+import type { ConfigFile } from '../config/load.js';
 import { createLogger } from '../output/log.js';
 import { reportFamilies } from '../output/metrics.js';
 import { createProgress } from '../output/progress.js';
 import { render } from '../output/render.js';
 import { PushError } from '../errors.js';
-import { sectionSchema } from '../config/section.js';
 import type { CommandSpec, OptionValues } from './command-spec.js';
 import { envName } from './option-defs.js';
 import { exitCodeFor } from './exit-code.js';
@@ -61,9 +60,15 @@ export async function runCommand(
 ): Promise<number> {
   const configPath = program.opts<{ config?: string }>().config;
   const configKey = spec.configKey ?? spec.name;
-  const config: ConfigFile = configPath
-    ? await loadConfigFile(configPath, { [configKey]: sectionSchema(spec.options) })
-    : {};
+  // YAML and the schemas load only for runs that read a config file.
+  let config: ConfigFile = {};
+  if (configPath) {
+    const [{ loadConfigFile }, { sectionSchema }] = await Promise.all([
+      import('../config/load.js'),
+      import('../config/section.js'),
+    ]);
+    config = await loadConfigFile(configPath, { [configKey]: sectionSchema(spec.options) });
+  }
   const options = commandOptions(
     spec,
     command,

@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { DURATION_EXPECTED, parseDuration } from './duration.js';
 
-import { FORMATS, type Format, LABEL_NAME } from './names.js';
+import { FORMATS, type Format, isHttpUrl, LABEL_NAME } from './names.js';
 
 export { FORMATS, type Format };
 
@@ -11,16 +11,7 @@ export const labelName = v.pipe(
   v.check((name) => !name.startsWith('__'), 'a label name not starting with "__" (reserved)'),
 );
 
-const httpUrl = v.pipe(
-  v.string(),
-  v.check((text) => {
-    try {
-      return ['http:', 'https:'].includes(new URL(text).protocol);
-    } catch {
-      return false;
-    }
-  }, 'an http:// or https:// URL'),
-);
+const httpUrl = v.pipe(v.string(), v.check(isHttpUrl, 'an http:// or https:// URL'));
 
 export const duration = v.pipe(
   v.union([v.string(), v.number()], DURATION_EXPECTED),
@@ -52,5 +43,3 @@ export interface GlobalOptions {
   quiet: boolean;
   color: boolean;
 }
-
-export { httpUrl, jobName };

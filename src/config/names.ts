@@ -8,3 +8,12 @@ export const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 export function isLabelName(name: string): boolean {
   return LABEL_NAME.test(name) && !name.startsWith('__');
 }
+
+/** An absolute http(s) URL, as a Pushgateway or API base must be. */
+export function isHttpUrl(text: string): boolean {
+  try {
+    return ['http:', 'https:'].includes(new URL(text).protocol);
+  } catch {
+    return false;
+  }
+}
