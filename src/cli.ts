@@ -40,17 +40,27 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     'after',
     '\nExit codes: 0 passed, 1 a check failed, 2 invalid usage or config, 3 could not complete, 4 metrics push failed.',
   );
+  // Options and subcommands are declared only for the command about to run (or show its help):
+  // `mailops --help` needs names and summaries, and every declared option costs start-up time.
+  const specs = new Map<Command, CommandSpec>();
+  const declare = (_parent: Command, command: Command) => {
+    const spec = specs.get(command);
+    if (!spec || command.options.length > 0) return;
+    addOptions(command, spec.options);
+    for (const sub of spec.subcommands ?? []) register(command, sub);
+    command.hook('preSubcommand', declare);
+  };
   const register = (parent: Command, spec: CommandSpec) => {
     const command = parent.command(spec.name).summary(spec.summary).description(spec.summary);
-    addOptions(command, spec.options);
+    specs.set(command, spec);
     command.action(async (_opts: unknown, cmd: Command) => {
       // The run path (YAML, schemas, undici, renderers) loads only when a command runs, not for --help.
       const { runCommand } = await import('./cli/run-command.js');
       setExit(await runCommand(spec, cmd, program, io));
     });
-    for (const sub of spec.subcommands ?? []) register(command, sub);
   };
   for (const spec of commandSpecs) register(program, spec);
+  program.hook('preSubcommand', declare);
   return program;
 }
 
