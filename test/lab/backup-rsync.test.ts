@@ -38,6 +38,9 @@ describe('backup-rsync with real rsync', () => {
     expect(ino(join(now, 'msg00001'))).not.toBe(ino(join(old, 'msg00001')));
     const newBytes = second.report?.metrics.find((m) => m.name === 'backup_new_bytes')?.samples[0]?.value;
     expect(newBytes).toBe('changed'.length);
+    // Hashes carried over from the base or taken while rsync copied must still match the files.
+    const verified = await backup(['verify', '--dest', dest, '--snapshot', week()]);
+    expect(verified.report?.summary).toBe(`Verify SUCCESS: snapshot ${week()} matches its manifest`);
   });
 
   it('re-runs in the same period replace that snapshot atomically and never touch older ones, not even modes', async () => {
