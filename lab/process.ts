@@ -59,12 +59,6 @@ function procStat(pid: number): { state: string; pgrp: number } | undefined {
   }
 }
 
-/** Alive means present and not a zombie: daemons reparented to PID 1 may linger as Z. */
-export function isAlive(pid: number): boolean {
-  const stat = procStat(pid);
-  return stat !== undefined && stat.state !== 'Z' && stat.state !== 'X';
-}
-
 /** Live processes in a process group, found through /proc. */
 export function groupMembers(pgrp: number): number[] {
   const members: number[] = [];

@@ -1,5 +1,6 @@
 import type { ImapFlow } from 'imapflow';
 import { StepTimeoutError, withDeadline } from './deadline.js';
+import { verification } from './tls-options.js';
 
 export type TlsMode = 'implicit' | 'starttls' | 'none';
 
@@ -72,7 +73,7 @@ export async function openMailbox(
     secure: endpoint.tls === 'implicit',
     doSTARTTLS: endpoint.tls === 'starttls' ? true : endpoint.tls === 'none' ? false : undefined,
     auth: { user: endpoint.user, pass: endpoint.password },
-    tls: { rejectUnauthorized: !endpoint.insecure, ...(endpoint.ca ? { ca: endpoint.ca } : {}) },
+    tls: verification(endpoint),
     logger: false,
     connectionTimeout: options.timeoutMs,
     greetingTimeout: options.timeoutMs,

@@ -2,6 +2,7 @@ import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { withDeadline } from './deadline.js';
 import type { SmtpEndpoint } from './smtp-send.js';
+import { verification } from './tls-options.js';
 
 export interface SmtpReply {
   code: number;
@@ -28,10 +29,7 @@ export class SmtpDialogue {
 
   /** Connects (implicit TLS when asked) and reads the 220 greeting. */
   static async open(endpoint: SmtpEndpoint, timeoutMs: number, signal?: AbortSignal): Promise<SmtpDialogue> {
-    const tlsOptions = {
-      rejectUnauthorized: !endpoint.insecure,
-      ...(endpoint.ca ? { ca: endpoint.ca } : {}),
-    };
+    const tlsOptions = verification(endpoint);
     const socket =
       endpoint.tls === 'implicit'
         ? tlsConnect({
@@ -132,8 +130,7 @@ export class SmtpDialogue {
     const secure = tlsConnect({
       socket: plain,
       servername: serverName(endpoint.host),
-      rejectUnauthorized: !endpoint.insecure,
-      ...(endpoint.ca ? { ca: endpoint.ca } : {}),
+      ...verification(endpoint),
     });
     this.socket = secure;
     this.closed = undefined;

@@ -1,6 +1,7 @@
 import { StepTimeoutError, withDeadline } from './deadline.js';
 import type { TlsMode } from './imap.js';
 import { type OutgoingProbe, type SendOutcome, SendFailure } from './outgoing.js';
+import { verification } from './tls-options.js';
 
 export interface SmtpEndpoint {
   host: string;
@@ -29,7 +30,7 @@ export async function sendSmtp(
     requireTLS: endpoint.tls === 'starttls',
     ignoreTLS: endpoint.tls === 'none',
     ...(endpoint.user ? { auth: { user: endpoint.user, pass: endpoint.password ?? '' } } : {}),
-    tls: { rejectUnauthorized: !endpoint.insecure, ...(endpoint.ca ? { ca: endpoint.ca } : {}) },
+    tls: verification(endpoint),
     connectionTimeout: options.timeoutMs,
     greetingTimeout: options.timeoutMs,
     socketTimeout: options.timeoutMs,

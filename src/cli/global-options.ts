@@ -1,22 +1,8 @@
-import { type Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { FORMATS, isLabelName } from '../config/names.js';
-import { durationArg } from './parsers.js';
+import { durationArg, keyValueArg } from './parsers.js';
 
-/** key=value pairs; the env var form takes several, separated by commas. */
-function parseLabels(value: string, previous: Record<string, string> | undefined): Record<string, string> {
-  const labels = { ...previous };
-  for (const pair of value.split(',')) {
-    const eq = pair.indexOf('=');
-    const key = pair.slice(0, eq).trim();
-    if (eq <= 0 || !isLabelName(key)) {
-      throw new InvalidArgumentError(
-        `expected key=value with a Prometheus label name as key, got ${JSON.stringify(pair)}`,
-      );
-    }
-    labels[key] = pair.slice(eq + 1);
-  }
-  return labels;
-}
+const labelArg = keyValueArg(isLabelName, 'key=value with a Prometheus label name as key');
 
 /** Options every subcommand takes; each long flag also reads MAILOPS_<FLAG>. */
 export function addGlobalOptions(program: Command): void {
@@ -37,7 +23,7 @@ export function addGlobalOptions(program: Command): void {
     )
     .addOption(
       new Option('--label <key=value>', 'grouping-key label for the push, repeatable')
-        .argParser(parseLabels)
+        .argParser(labelArg)
         .env('MAILOPS_LABEL'),
     )
     .addOption(

@@ -24,16 +24,27 @@ export function positiveIntArg(value: string): number {
   return n;
 }
 
-/** name=value, repeatable; the env var form takes several separated by commas. Names are plain words. */
-export function pairsArg(value: string, previous: unknown): Record<string, string> {
-  const pairs = { ...(previous as Record<string, string> | undefined) };
-  for (const pair of value.split(',')) {
-    const eq = pair.indexOf('=');
-    const name = pair.slice(0, eq);
-    if (eq <= 0 || !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(name) || eq === pair.length - 1) {
-      throw new InvalidArgumentError(`expected name=path with a plain name, got ${JSON.stringify(pair)}`);
+/**
+ * A parser for repeatable name=value flags; the env var form takes several,
+ * separated by commas. `valid` judges a pair; `expected` says what it wants.
+ */
+export function keyValueArg(valid: (name: string, value: string) => boolean, expected: string) {
+  return (value: string, previous: unknown): Record<string, string> => {
+    const pairs = { ...(previous as Record<string, string> | undefined) };
+    for (const pair of value.split(',')) {
+      const eq = pair.indexOf('=');
+      const name = pair.slice(0, eq).trim();
+      const given = pair.slice(eq + 1);
+      if (eq <= 0 || !valid(name, given))
+        throw new InvalidArgumentError(`expected ${expected}, got ${JSON.stringify(pair)}`);
+      pairs[name] = given;
     }
-    pairs[name] = pair.slice(eq + 1);
-  }
-  return pairs;
+    return pairs;
+  };
 }
+
+/** --source name=path: a plain name and a non-empty path. */
+export const pairsArg = keyValueArg(
+  (name, path) => /^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(name) && path !== '',
+  'name=path with a plain name',
+);

@@ -97,7 +97,6 @@ export async function runCommand(
     log,
     title: `mailops ${configKey}`,
     live: stderrTty && !globals.quiet && globals.output === 'text',
-    color: globals.color && stderrTty,
     stream: io.stderr,
   });
   try {

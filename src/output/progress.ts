@@ -31,7 +31,6 @@ export interface ProgressOptions {
   title: string;
   /** stderr is an interactive terminal and the operator did not ask for quiet. */
   live: boolean;
-  color: boolean;
   stream: NodeJS.WriteStream;
 }
 

@@ -63,7 +63,6 @@ describe('progress', () => {
       log,
       title: 't',
       live: false,
-      color: false,
       stream: process.stderr,
     });
     progress.begin('imap.wait', 'attempt 1 of 15');
@@ -88,7 +87,6 @@ describe('progress', () => {
       log,
       title: 'mailops probe-roundtrip',
       live: true,
-      color: true,
       stream: terminal as unknown as NodeJS.WriteStream,
     });
     progress.begin('send.smtp', 'connecting to 127.0.0.1:587');
