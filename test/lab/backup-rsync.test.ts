@@ -1,5 +1,14 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -41,6 +50,11 @@ describe('backup-rsync with real rsync', () => {
     // Hashes carried over from the base or taken while rsync copied must still match the files.
     const verified = await backup(['verify', '--dest', dest, '--snapshot', week()]);
     expect(verified.report?.summary).toBe(`Verify SUCCESS: snapshot ${week()} matches its manifest`);
+    // The manifest is md5sum's format, and the digest rsync reported for the file it wrote is right.
+    const snap = join(dest, week(), 'mail');
+    execFileSync('md5sum', ['-c', '--quiet', '../.mailops/mail.md5'], { cwd: snap });
+    const md5 = execFileSync('md5sum', ['cur/msg00001'], { cwd: snap, encoding: 'utf8' });
+    expect(readFileSync(join(dest, week(), '.mailops', 'mail.md5'), 'utf8')).toContain(md5);
   });
 
   it('re-runs in the same period replace that snapshot atomically and never touch older ones, not even modes', async () => {

@@ -5,7 +5,7 @@ import { describeRsync, runRsync } from '../../checks/rsync.js';
 import type { CheckResult, Report } from '../../checks/types.js';
 import { describeValue } from '../../config/issues.js';
 import { UsageError } from '../../errors.js';
-import { checksumTree, compareChecksums, readChecksums } from './manifest.js';
+import { algorithmOf, checksumTree, compareChecksums, readChecksums } from './manifest.js';
 import { completeSnapshot, requiredPath, snapshotReport } from './select.js';
 
 /**
@@ -65,7 +65,10 @@ export async function run(values: OptionValues, ctx: RunContext): Promise<Report
     });
     since = Date.now();
     const expected = await readChecksums(join(snapshot.dir, source.checksums));
-    const { changed, missing, extra } = compareChecksums(expected, await checksumTree(to));
+    const { changed, missing, extra } = compareChecksums(
+      expected,
+      await checksumTree(to, algorithmOf(source.checksums)),
+    );
     const bad = changed.length + missing.length + extra.length;
     checks.push({
       name: 'checksums',

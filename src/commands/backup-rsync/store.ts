@@ -13,7 +13,7 @@ export interface SourceRecord {
   path: string;
   stats: RsyncStats;
   rsyncExit: number;
-  /** sha256sum-format file of every regular file, inside the snapshot. */
+  /** md5sum-format file of every regular file, inside the snapshot (sha256sum-format before). */
   checksums: string;
 }
 

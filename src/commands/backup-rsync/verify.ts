@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { OptionValues, RunContext } from '../../cli/command-spec.js';
 import { runRsync } from '../../checks/rsync.js';
 import type { CheckResult, Report } from '../../checks/types.js';
-import { checksumTree, compareChecksums, readChecksums } from './manifest.js';
+import { algorithmOf, checksumTree, compareChecksums, readChecksums } from './manifest.js';
 import { completeSnapshot, snapshotReport } from './select.js';
 
 const sample = (paths: string[]) =>
@@ -17,7 +17,7 @@ export async function run(values: OptionValues, ctx: RunContext): Promise<Report
     const since = Date.now();
     ctx.progress.begin(`verify.${source.name}`, 'hashing');
     const expected = await readChecksums(join(snapshot.dir, source.checksums));
-    const sums = await checksumTree(join(snapshot.dir, source.name));
+    const sums = await checksumTree(join(snapshot.dir, source.name), algorithmOf(source.checksums));
     const { changed, missing, extra } = compareChecksums(expected, sums);
     const bad = changed.length + missing.length + extra.length;
     checks.push({
