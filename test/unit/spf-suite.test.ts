@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { checkHost, keepNibbleCase } from '../../src/checks/spf/check-host.js';
+import { loadSuite } from '../../lab/spf-suite.js';
+
+const cases = loadSuite();
+
+describe('RFC 7208 test suite (open-spf.org, shared/conformance/rfc7208-tests.yml)', () => {
+  it('holds all 203 tests and 22 explanations', () => {
+    expect(cases).toHaveLength(203);
+    expect(cases.filter((c) => c.explanation !== undefined)).toHaveLength(22);
+  });
+
+  it.each(cases.map((c) => [`${c.scenario} › ${c.name}`, c] as const))('%s', async (_, c) => {
+    const got = await checkHost({
+      ip: c.host,
+      sender: c.mailfrom,
+      helo: c.helo,
+      receiver: 'receiver.example.org',
+      lookup: c.lookup,
+    });
+    expect(c.result).toContain(got.result);
+    // The suite's drivers set the default explanation to the literal DEFAULT.
+    if (c.explanation !== undefined) expect(got.explanation ?? 'DEFAULT').toBe(c.explanation);
+  });
+});
+
+describe('IPv6 nibbles in explanations', () => {
+  it('keep the case the client address was written in, forward and reversed', () => {
+    const reversed = '1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.e.b.a.b.e.f.a.c';
+    expect(keepNibbleCase(`${reversed}.ip6.arpa`, 'CAFE:BABE::1')).toBe(`${reversed.toUpperCase()}.ip6.arpa`);
+    expect(keepNibbleCase(`${reversed}.ip6.arpa`, 'cafe:babe::1')).toBe(`${reversed}.ip6.arpa`);
+    expect(keepNibbleCase('c.a.f.e', 'CAFE:BABE::1')).toBe('c.a.f.e');
+  });
+});
