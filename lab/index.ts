@@ -32,13 +32,24 @@ function processesOf(started: Started[]): ServiceProcess[] {
   ]);
 }
 
+/** An authoritative Knot: its zone files are the lab's own copy, reloadable with knotc -c <conf>. */
+export interface DnsServer {
+  server: string;
+  port: number;
+  zones: string[];
+  zonesDir: string;
+  conf: string;
+}
+
 export interface Lab {
   dir: string;
   domain: string;
   caFile: string;
   users: MailUser[];
   pushgateway: { url: string; port: number };
-  dns: { server: string; port: number; zones: string[] };
+  dns: DnsServer;
+  /** A second authoritative server with the next version of spf.test (fixtures/zones-next). */
+  dnsNext: DnsServer;
   smtp: { smtpPort: number; submissionPort: number; logFile: string; configDir: string };
   imap: { imapPort: number; imapsPort: number; config: string };
   haproxy: { port: number; config: string };
@@ -104,11 +115,12 @@ export async function startLab(options: { dir?: string } = {}): Promise<Lab> {
       { address: `restore@${domain}`, password: secret() },
       { address: `sink@${domain}`, password: secret() },
     ];
-    const [pushgateway, knot, redis, postgres, dovecot] = await allOrThrow<
-      [Started, Started, Started, Started, Started]
+    const [pushgateway, knot, knotNext, redis, postgres, dovecot] = await allOrThrow<
+      [Started, Started, Started, Started, Started, Started]
     >([
       startPushgateway(ctx).then(keep),
       startKnot(ctx).then(keep),
+      startKnot(ctx, 'knot-next', 'zones-next').then(keep),
       startRedis(ctx, secret()).then(keep),
       startPostgres(ctx, secret()).then(keep),
       startDovecot(ctx, tls, users).then(keep),
@@ -126,7 +138,8 @@ export async function startLab(options: { dir?: string } = {}): Promise<Lab> {
       caFile: tls.caFile,
       users,
       pushgateway: pushgateway.info as Lab['pushgateway'],
-      dns: knot.info as Lab['dns'],
+      dns: knot.info as unknown as DnsServer,
+      dnsNext: knotNext.info as unknown as DnsServer,
       smtp: postfix.info as Lab['smtp'],
       imap: dovecot.info as Lab['imap'],
       haproxy: haproxy.info as Lab['haproxy'],

@@ -1,15 +1,20 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnDaemon, waitFor } from '../process.ts';
 import type { LabContext, Started } from './types.ts';
 
-/** Knot DNS, authoritative for every fixtures/zones/<zone>.zone, on UDP and TCP. */
-export async function startKnot(ctx: LabContext): Promise<Started> {
+/**
+ * Knot DNS, authoritative for every fixtures/<folder>/<zone>.zone, on UDP and TCP. A
+ * second instance serves fixtures/zones-next: the same zones mid-change, for propagation.
+ */
+export async function startKnot(ctx: LabContext, name = 'knot', folder = 'zones'): Promise<Started> {
   const port = await ctx.port();
-  const dir = ctx.path('knot');
+  const dir = ctx.path(name);
   mkdirSync(dir, { recursive: true });
-  const zonesDir = join(ctx.fixtures, 'zones');
+  // A copy: a test may edit a zone and reload it (knotc -c <conf> zone-reload) mid-run.
+  const zonesDir = join(dir, 'zones');
+  cpSync(join(ctx.fixtures, folder), zonesDir, { recursive: true });
   const zones = readdirSync(zonesDir)
     .filter((f) => f.endsWith('.zone'))
     .map((f) => f.slice(0, -'.zone'.length));
@@ -35,8 +40,8 @@ export async function startKnot(ctx: LabContext): Promise<Started> {
   const confFile = join(dir, 'knot.conf');
   writeFileSync(confFile, conf);
   execFileSync('/usr/sbin/knotc', ['-c', confFile, 'conf-check'], { stdio: 'pipe' });
-  const pid = spawnDaemon('/usr/sbin/knotd', ['-c', confFile], { logFile: ctx.path('knot.log') });
-  await waitFor('knot', () => {
+  const pid = spawnDaemon('/usr/sbin/knotd', ['-c', confFile], { logFile: ctx.path(`${name}.log`) });
+  await waitFor(name, () => {
     const out = execFileSync(
       '/usr/bin/kdig',
       [`@127.0.0.1`, '-p', String(port), '+short', '+timeout=1', '+retry=0', 'SOA', zones[0] ?? '.'],
@@ -46,5 +51,10 @@ export async function startKnot(ctx: LabContext): Promise<Started> {
     );
     return out.trim().length > 0;
   });
-  return { name: 'knot', pid, expect: 'knotd', info: { port, zones, server: `127.0.0.1:${port}` } };
+  return {
+    name,
+    pid,
+    expect: 'knotd',
+    info: { port, zones, server: `127.0.0.1:${port}`, zonesDir, conf: confFile },
+  };
 }

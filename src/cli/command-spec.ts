@@ -34,6 +34,8 @@ export interface CommandSpec {
   /** Subcommands such as `backup-rsync list`; the spec itself stays runnable. */
   subcommands?: readonly CommandSpec[];
   summary: string;
+  /** Positional arguments, all required, in OptionValues under their names. */
+  args?: readonly { name: string; description: string }[];
   defaultJob: string;
   options: readonly OptionDef[];
   /** The run's deadline when --timeout is not given. */

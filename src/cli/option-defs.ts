@@ -1,8 +1,10 @@
 import { type Command, Option } from 'commander';
-import { durationArg, pairsArg, portArg, positiveIntArg } from './parsers.js';
+import { durationArg, listArg, pairsArg, portArg, positiveIntArg } from './parsers.js';
 
 /** What a flag takes; the same kind drives the flag parser and the config-file schema. */
-export type OptionKind = 'string' | 'duration' | 'port' | 'count' | 'flag' | 'pairs' | readonly string[];
+/** list: a repeatable string (several in the env var, comma-separated); pairs: repeatable name=value. */
+export type OptionKind =
+  'string' | 'duration' | 'port' | 'count' | 'flag' | 'pairs' | 'list' | readonly string[];
 
 export interface OptionDef {
   /** Long flag without dashes; also the config-file key and, upper-cased, the env var suffix. */
@@ -20,6 +22,7 @@ export function envName(name: string): string {
 
 const PARSERS: Partial<Record<string, (value: string, previous: unknown) => unknown>> = {
   pairs: pairsArg,
+  list: listArg,
   duration: durationArg,
   port: portArg,
   count: positiveIntArg,

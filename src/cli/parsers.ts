@@ -43,6 +43,14 @@ export function keyValueArg(valid: (name: string, value: string) => boolean, exp
   };
 }
 
+/** A repeatable flag's values, in order; the env var form takes several, comma-separated. */
+export function listArg(value: string, previous: unknown): string[] {
+  const items = value.split(',').map((item) => item.trim());
+  if (items.some((item) => item === ''))
+    throw new InvalidArgumentError(`expected non-empty values, got ${JSON.stringify(value)}`);
+  return [...((previous as string[] | undefined) ?? []), ...items];
+}
+
 /** --source name=path: a plain name and a non-empty path. */
 export const pairsArg = keyValueArg(
   (name, path) => /^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(name) && path !== '',

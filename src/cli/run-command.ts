@@ -28,7 +28,9 @@ function commandOptions(
   // A parent that declares the same flag (backup-rsync and backup-rsync list both take --dest)
   // receives it even when it follows the subcommand's name: look there too.
   const parent = command.parent?.parent ? command.parent : undefined;
-  const values: Record<string, unknown> = {};
+  const values: Record<string, unknown> = Object.fromEntries(
+    (spec.args ?? []).map((arg, i) => [arg.name, command.processedArgs[i] as unknown]),
+  );
   for (const def of spec.options) {
     const key = camelCase(def.name);
     const owner = [command, parent].find((c) => {

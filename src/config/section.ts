@@ -25,6 +25,8 @@ function schemaFor(def: OptionDef): v.GenericSchema {
       return count;
     case 'flag':
       return v.boolean();
+    case 'list':
+      return v.array(v.pipe(v.string(), v.minLength(1, 'a non-empty string')));
     case 'pairs':
       return v.record(
         v.pipe(v.string(), v.regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'a plain name')),

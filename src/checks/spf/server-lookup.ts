@@ -1,0 +1,59 @@
+import { Resolver } from 'node:dns/promises';
+import type { DnsLookup } from './lookup.js';
+
+export interface ServerLookup {
+  /** What the report calls this resolver: its address, or "system" for resolv.conf's. */
+  name: string;
+  lookup: DnsLookup;
+  /** Questions really sent: each name and type once per run, however often it is asked. */
+  sent: () => number;
+}
+
+const TYPES = new Set(['A', 'AAAA', 'MX', 'TXT', 'PTR', 'CNAME']);
+
+/**
+ * DNS questions to one resolver (ip or ip:port, or the system's when undefined), each
+ * name and type asked once per run, each with a timeout and cancelled on abort. A
+ * timeout keeps node:dns's ETIMEOUT code, so the evaluation treats it as temperror.
+ */
+export function serverLookup(
+  server: string | undefined,
+  options: { timeoutMs: number; signal: AbortSignal },
+): ServerLookup {
+  // One try: the deadline, not the resolver library, decides how long a dead server gets.
+  const resolver = new Resolver({ timeout: options.timeoutMs, tries: 1 });
+  if (server) resolver.setServers([server]);
+  const onAbort = () => resolver.cancel();
+  options.signal.addEventListener('abort', onAbort, { once: true });
+  const asked = new Map<string, Promise<unknown>>();
+  const lookup: DnsLookup = (name, type) => {
+    const rrtype = type.toUpperCase();
+    if (!TYPES.has(rrtype)) return Promise.reject(new Error(`unsupported DNS type ${type}`));
+    const key = `${rrtype} ${name.toLowerCase().replace(/\.$/, '')}`;
+    let answer = asked.get(key);
+    if (!answer) {
+      answer = options.signal.aborted
+        ? Promise.reject(Object.assign(new Error('cancelled'), { code: 'ECANCELLED' }))
+        : resolver.resolve(name, rrtype);
+      asked.set(key, answer);
+    }
+    return answer;
+  };
+  return { name: server ?? 'system', lookup, sent: () => asked.size };
+}
+
+/** A node:dns error code as the report words it. */
+export function describeDnsError(error: unknown): string {
+  const code = (error as { code?: string }).code ?? '';
+  const words: Record<string, string> = {
+    ENOTFOUND: 'NXDOMAIN',
+    ENODATA: 'no record of that type',
+    ETIMEOUT: 'timed out',
+    ECONNREFUSED: 'connection refused',
+    EREFUSED: 'refused',
+    ESERVFAIL: 'SERVFAIL',
+    ECANCELLED: 'cancelled at the deadline',
+    EBADNAME: 'not a valid DNS name',
+  };
+  return words[code] ?? (error instanceof Error ? error.message : String(error));
+}

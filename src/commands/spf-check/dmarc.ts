@@ -1,0 +1,51 @@
+import getDmarcRecord from 'mailauth/lib/dmarc/get-dmarc-record.js';
+import type { DnsLookup } from '../../checks/spf/lookup.js';
+import { describeDnsError } from '../../checks/spf/server-lookup.js';
+
+export interface DmarcRecord {
+  p: string;
+  sp?: string;
+  pct?: number;
+  rua?: string;
+  ruf?: string;
+  adkim: 'r' | 's';
+  aspf: 'r' | 's';
+  /** The name the record was found at: _dmarc.<domain>, or the organisational domain's. */
+  at: string;
+  text: string;
+}
+
+export interface DmarcView {
+  record?: DmarcRecord;
+  problem?: string;
+}
+
+/** _dmarc.<domain> (or its organisational domain's, RFC 9989), parsed by mailauth in strict mode. */
+export async function fetchDmarc(domain: string, lookup: DnsLookup): Promise<DmarcView> {
+  try {
+    const found = await getDmarcRecord(domain, lookup, { strict: true });
+    if (!found) return { problem: `no DMARC record at _dmarc.${domain} or its organisational domain` };
+    const text = typeof found.rr === 'string' ? found.rr : '';
+    const tag = (name: string) => {
+      const value = found[name];
+      return typeof value === 'string' ? value : undefined;
+    };
+    const pct =
+      typeof found.pct === 'number' || typeof found.pct === 'string' ? Number(found.pct) : undefined;
+    return {
+      record: {
+        p: tag('p') ?? 'none',
+        ...(tag('sp') ? { sp: tag('sp') } : {}),
+        ...(pct === undefined || Number.isNaN(pct) ? {} : { pct }),
+        ...(tag('rua') ? { rua: tag('rua') } : {}),
+        ...(tag('ruf') ? { ruf: tag('ruf') } : {}),
+        adkim: tag('adkim') === 's' ? 's' : 'r',
+        aspf: tag('aspf') === 's' ? 's' : 'r',
+        at: `_dmarc.${tag('recordDomain') ?? domain}`,
+        text,
+      },
+    };
+  } catch (error) {
+    return { problem: `_dmarc.${domain}: ${describeDnsError(error)}` };
+  }
+}

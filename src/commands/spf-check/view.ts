@@ -1,0 +1,124 @@
+import { hostname } from 'node:os';
+import { analyzeSpf, type SpfAnalysis } from '../../checks/spf/analyze.js';
+import { checkHost, type CheckHostResult } from '../../checks/spf/check-host.js';
+import type { DnsLookup } from '../../checks/spf/lookup.js';
+import { serverLookup } from '../../checks/spf/server-lookup.js';
+import { fetchDmarc, type DmarcView } from './dmarc.js';
+import type { SpfCheckOptions } from './expectations.js';
+
+export interface Expectation {
+  /** The metric label: include:<domain>, all:-all, pass:<ip>, fail:<ip>, dmarc-policy:<p>. */
+  label: string;
+  met: boolean;
+  /** What was found instead, when not met. */
+  found?: string;
+}
+
+/** Everything one resolver says about the domain. */
+export interface ResolverView {
+  resolver: string;
+  analysis: SpfAnalysis;
+  expectations: Expectation[];
+  client?: CheckHostResult & { ip: string; trace: string[] };
+  dmarc?: DmarcView;
+  queries: number;
+  durationMs: number;
+}
+
+const summarise = (answer: unknown): string =>
+  (answer as unknown[])
+    .map((a) => (Array.isArray(a) ? `"${a.join('')}"` : typeof a === 'string' ? a : JSON.stringify(a)))
+    .join(', ');
+
+/** A lookup that also writes down every question and answer, in order: check_host's trace. */
+function traced(lookup: DnsLookup, trace: string[]): DnsLookup {
+  return async (name, type) => {
+    try {
+      const answer = await lookup(name, type);
+      trace.push(`${type} ${name} -> ${summarise(answer)}`);
+      return answer;
+    } catch (error) {
+      trace.push(`${type} ${name} -> ${(error as { code?: string }).code ?? 'error'}`);
+      throw error;
+    }
+  };
+}
+
+/**
+ * One resolver's view: the record analysed, check_host() for every address an
+ * expectation or --ip names, DMARC. All of it goes through one cached lookup, so
+ * each name and type is asked of this resolver once.
+ */
+export async function resolverView(
+  server: string | undefined,
+  opts: SpfCheckOptions,
+  signal: AbortSignal,
+): Promise<ResolverView> {
+  const started = Date.now();
+  const dns = serverLookup(server, { timeoutMs: opts.queryTimeoutMs, signal });
+  const receiver = hostname();
+  const check = (
+    ip: string,
+    lookup: DnsLookup = dns.lookup,
+    sender = `postmaster@${opts.domain}`,
+    helo = opts.domain,
+  ) => checkHost({ ip, sender, helo, receiver, lookup, maxElapsedMs: opts.queryTimeoutMs * 4 });
+  const trace: string[] = [];
+  const [analysis, passes, fails, client, dmarc] = await Promise.all([
+    analyzeSpf(opts.domain, dns.lookup),
+    Promise.all(opts.expect.pass.map((ip) => check(ip))),
+    Promise.all(opts.expect.fail.map((ip) => check(ip))),
+    opts.client
+      ? check(opts.client.ip, traced(dns.lookup, trace), opts.client.sender, opts.client.helo)
+      : undefined,
+    opts.dmarc ? fetchDmarc(opts.domain, dns.lookup) : undefined,
+  ]);
+  const expectations: Expectation[] = [
+    ...opts.expect.includes.map((domain) => ({
+      label: `include:${domain}`,
+      met: analysis.reachable.has(domain),
+      found: analysis.reachable.size
+        ? `reachable: ${[...analysis.reachable].join(', ')}`
+        : 'no include or redirect',
+    })),
+    ...(opts.expect.all
+      ? [
+          {
+            label: `all:${opts.expect.all}`,
+            met: `${analysis.all ?? ''}all` === opts.expect.all,
+            found: analysis.all ? `${analysis.all}all` : 'no all (neutral)',
+          },
+        ]
+      : []),
+    ...opts.expect.pass.map((ip, i) => ({
+      label: `pass:${ip}`,
+      met: passes[i]?.result === 'pass',
+      found: passes[i]?.result,
+    })),
+    ...opts.expect.fail.map((ip, i) => ({
+      label: `fail:${ip}`,
+      met: fails[i]?.result === 'fail',
+      found: fails[i]?.result,
+    })),
+    ...(opts.expect.dmarcPolicy
+      ? [
+          {
+            label: `dmarc-policy:${opts.expect.dmarcPolicy}`,
+            met: dmarc?.record?.p === opts.expect.dmarcPolicy,
+            found: dmarc?.record ? `p=${dmarc.record.p}` : (dmarc?.problem ?? 'no DMARC record'),
+          },
+        ]
+      : []),
+  ].map((e) =>
+    e.met ? { label: e.label, met: true } : { label: e.label, met: false, found: e.found ?? 'nothing' },
+  );
+  return {
+    resolver: dns.name,
+    analysis,
+    expectations,
+    ...(client && opts.client ? { client: { ...client, ip: opts.client.ip, trace } } : {}),
+    ...(dmarc ? { dmarc } : {}),
+    queries: dns.sent(),
+    durationMs: Date.now() - started,
+  };
+}

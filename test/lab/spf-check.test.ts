@@ -1,0 +1,204 @@
+import { execFileSync } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, inject, it } from 'vitest';
+import type { Report } from '../../src/checks/types.js';
+import { mailops } from '../helpers/cli.js';
+
+const lab = inject('lab');
+const A = lab.dns.server;
+const B = lab.dnsNext.server;
+
+async function spf(args: string[]) {
+  const result = await mailops(['spf-check', ...args, '--output', 'json']);
+  const report = result.stdout ? (JSON.parse(result.stdout) as Report) : undefined;
+  const check = (name: string) => report?.checks.find((c) => c.name === name);
+  const metric = (name: string, labels: Record<string, string> = {}) =>
+    report?.metrics
+      .find((m) => m.name === name)
+      ?.samples.find((s) => Object.entries(labels).every(([k, v]) => s.labels[k] === v))?.value;
+  return { ...result, report, check, metric };
+}
+
+describe('spf-check against real authoritative DNS (Knot)', () => {
+  it('passes when both servers serve the record and every expectation holds', async () => {
+    const run = await spf([
+      'spf.test',
+      '--resolver',
+      A,
+      '--resolver',
+      B,
+      '--expect-include',
+      '_spf.provider.spf.test',
+      '--expect-all',
+      '~all',
+      '--expect-pass',
+      '198.51.100.20',
+      '--expect-fail',
+      '203.0.113.5',
+    ]);
+    // 203.0.113.5 is only softfailed by ~all: that expectation must fail, naming what was found.
+    expect(run.exitCode).toBe(1);
+    expect(run.check('expect fail:203.0.113.5')?.summary).toBe(`${A}: found softfail; ${B}: found softfail`);
+    expect(run.check('expect include:_spf.provider.spf.test')?.status).toBe('pass');
+    expect(run.check('expect all:~all')?.status).toBe('pass');
+    expect(run.check('expect pass:198.51.100.20')?.status).toBe('pass');
+    expect(run.check('agreement')?.status).toBe('pass');
+    expect(run.metric('spf_record_present', { resolver: A, domain: 'spf.test' })).toBe(1);
+    expect(run.metric('spf_resolvers_agree')).toBe(1);
+    expect(run.metric('spf_dns_lookups', { resolver: B })).toBe(2);
+    expect(run.metric('spf_expectation_met', { expectation: 'fail:203.0.113.5' })).toBe(0);
+    expect(run.metric('spf_expectation_met', { expectation: 'include:_spf.provider.spf.test' })).toBe(1);
+    expect(run.metric('spf_check_success')).toBe(0);
+
+    const ok = await spf(['spf.test', '--resolver', A, '--resolver', B, '--expect-all', '~all']);
+    expect(ok.exitCode).toBe(0);
+    expect(ok.metric('spf_check_success')).toBe(1);
+  });
+
+  it('reports two servers that serve different versions of a record, by name', async () => {
+    const run = await spf(['changing.spf.test', '--resolver', A, '--resolver', B]);
+    expect(run.exitCode).toBe(1);
+    expect(run.check('agreement')?.summary).toBe(
+      `${A}: v=spf1 ip4:192.0.2.0/24 ~all | ${B}: v=spf1 ip4:192.0.2.0/24 include:_spf.provider.spf.test -all`,
+    );
+    expect(run.metric('spf_resolvers_agree')).toBe(0);
+  });
+
+  it('an include is met by reachability, not by a substring of the record', async () => {
+    const run = await spf(['changing.spf.test', '--resolver', A, '--expect-include', 'provider.spf.test']);
+    expect(run.exitCode).toBe(1);
+    expect(run.check('expect include:provider.spf.test')?.summary).toBe(`${A}: found no include or redirect`);
+    const redirected = await spf([
+      'redirected.spf.test',
+      '--resolver',
+      A,
+      '--expect-include',
+      '_spf.provider.spf.test',
+      '--expect-all',
+      '-all',
+    ]);
+    expect(redirected.exitCode).toBe(0);
+  });
+
+  it('--wait-for-propagation polls until the lagging server has the new record', async () => {
+    const zone = join(lab.dns.zonesDir, 'spf.test.zone');
+    const old = readFileSync(zone, 'utf8');
+    const next = readFileSync(join(lab.dnsNext.zonesDir, 'spf.test.zone'), 'utf8');
+    const publish = (text: string) => {
+      writeFileSync(zone, text);
+      execFileSync('/usr/sbin/knotc', ['-c', lab.dns.conf, 'zone-reload', 'spf.test'], { stdio: 'pipe' });
+    };
+    const args = ['changing.spf.test', '--resolver', A, '--resolver', B, '--expect-all', '-all'];
+    try {
+      const stale = await spf([
+        ...args,
+        '--wait-for-propagation',
+        '--interval',
+        '200ms',
+        '--timeout',
+        '1500ms',
+      ]);
+      expect(stale.exitCode).toBe(1);
+      expect(stale.report?.summary).toMatch(/^SPF of changing\.spf\.test FAILED after \d+ polls: /);
+      expect(stale.check('expect all:-all')?.summary).toBe(`${A}: found ~all`);
+
+      const waiting = spf([...args, '--wait-for-propagation', '--interval', '200ms', '--timeout', '20s']);
+      setTimeout(() => publish(next), 700);
+      const converged = await waiting;
+      expect(converged.exitCode).toBe(0);
+      expect(converged.report?.summary).toMatch(/OK on 2 resolvers after ([2-9]|\d{2,}) polls$/);
+    } finally {
+      publish(old);
+    }
+  });
+
+  it('names a resolver that never answers, and fails within the deadline', async () => {
+    const silent = createSocket('udp4');
+    await new Promise<void>((resolve) => silent.bind(0, '127.0.0.1', resolve));
+    const dead = `127.0.0.1:${silent.address().port}`;
+    try {
+      const run = await spf(['spf.test', '--resolver', A, '--resolver', dead, '--query-timeout', '400ms']);
+      expect(run.exitCode).toBe(1);
+      expect(run.check(`record@${dead}`)?.summary).toBe('TXT spf.test: timed out');
+      expect(run.check(`record@${A}`)?.status).toBe('pass');
+      expect(run.metric('spf_record_present', { resolver: dead })).toBe(0);
+      expect(run.report?.summary).toBe(`SPF of spf.test FAILED: ${dead}: TXT spf.test: timed out`);
+    } finally {
+      silent.close();
+    }
+  });
+
+  it('joins a TXT record split into several strings', async () => {
+    const run = await spf([
+      'split.spf.test',
+      '--resolver',
+      A,
+      '--expect-pass',
+      '198.51.100.1',
+      '--expect-all',
+      '-all',
+    ]);
+    expect(run.exitCode).toBe(0);
+    expect(run.check(`record@${A}`)?.summary).toBe(
+      '"v=spf1 ip4:192.0.2.0/24 include:_spf.provider.spf.test -all" (1/10 lookups, 0/2 void)',
+    );
+  });
+
+  it('fails a record over the lookup limit, and check_host() gives permerror', async () => {
+    const run = await spf(['over.spf.test', '--resolver', A, '--ip', '192.0.2.111']);
+    expect(run.exitCode).toBe(1);
+    expect(run.check(`record@${A}`)?.summary).toMatch(
+      /: 11 DNS lookups, over the limit of 10 \(permerror\)$/,
+    );
+    expect(run.check(`check_host 192.0.2.111@${A}`)?.summary).toMatch(/^permerror: /);
+    expect(run.metric('spf_dns_lookups', { resolver: A })).toBe(11);
+  });
+
+  it('never sends a name with a label over 63 characters: the term does not match', async () => {
+    const run = await spf(['longlabel.spf.test', '--resolver', A, '--ip', '192.0.2.1', '--output', 'json']);
+    const summary = run.check(`check_host 192.0.2.1@${A}`)?.summary ?? '';
+    expect(summary).toMatch(/^(fail|permerror): /);
+    expect(run.report?.footer?.join('\n')).not.toMatch(/^ {2}A l{64}/m);
+    expect(run.report?.footer?.join('\n')).toContain('a label over 63 characters: never matches');
+  });
+
+  it('fails two v=spf1 records, too many void lookups, and warns of +all through an include', async () => {
+    const two = await spf(['two.spf.test', '--resolver', A]);
+    expect(two.check(`record@${A}`)?.summary).toBe(
+      'two.spf.test publishes 2 v=spf1 records; exactly one is allowed (permerror)',
+    );
+    const voids = await spf(['voids.spf.test', '--resolver', A]);
+    expect(voids.exitCode).toBe(1);
+    expect(voids.metric('spf_void_lookups', { resolver: A })).toBe(3);
+    const open = await spf(['open.spf.test', '--resolver', A]);
+    expect(open.report?.warnings).toContain(
+      '+all reachable through open.spf.test > _spf.open.spf.test: it authorises every address on the internet',
+    );
+  });
+
+  it('shows check_host() with its trace and the exp= explanation', async () => {
+    const text = await mailops(['spf-check', 'spf.test', '--resolver', A, '--ip', '198.51.100.20']);
+    expect(text.exitCode).toBe(0);
+    expect(text.stdout).toContain(`check_host(198.51.100.20) on ${A}: pass`);
+    expect(text.stdout).toContain('  TXT _spf.provider.spf.test -> "v=spf1 ip4:198.51.100.0/24 -all"');
+  });
+
+  it('parses DMARC and checks the expected policy', async () => {
+    const run = await spf(['spf.test', '--resolver', A, '--expect-dmarc-policy', 'reject']);
+    expect(run.exitCode).toBe(1);
+    expect(run.check(`dmarc@${A}`)?.summary).toBe(
+      'p=quarantine sp=reject pct=50 adkim=s aspf=r rua=mailto:dmarc@spf.test at _dmarc.spf.test',
+    );
+    expect(run.check('expect dmarc-policy:reject')?.summary).toBe(`${A}: found p=quarantine`);
+  });
+
+  it('rejects a bad resolver address with one line and exit 2', async () => {
+    const run = await mailops(['spf-check', 'spf.test', '--resolver', 'dns.example:53']);
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr.trim()).toBe(
+      'mailops: --resolver: expected ip, ip:port or [ipv6]:port, got "dns.example:53"',
+    );
+  });
+});
