@@ -2,3 +2,4 @@
 await import('./startup.ts');
 await import('./probe.ts');
 await import('./backup.ts');
+await import('./spf.ts');

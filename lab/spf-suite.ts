@@ -59,7 +59,21 @@ export function zoneLookup(zone: Zone): DnsLookup {
       return resolve(cname[0], type, 1);
     throw dnsError('ENODATA', name);
   };
-  return (name, type) => Promise.resolve().then(() => resolve(name, type, 0));
+  // Each answer (or error) is worked out once per name and type, as a zone server would hold it.
+  const answers = new Map<string, { value: unknown[] } | { error: Error }>();
+  return (name, type) => {
+    const key = `${type} ${canonical(name)}`;
+    let known = answers.get(key);
+    if (!known) {
+      try {
+        known = { value: resolve(name, type, 0) };
+      } catch (error) {
+        known = { error: error as Error };
+      }
+      answers.set(key, known);
+    }
+    return 'value' in known ? Promise.resolve(known.value) : Promise.reject(known.error);
+  };
 }
 
 export function loadSuite(file = SUITE): SuiteCase[] {
