@@ -46,5 +46,38 @@ export function demoSteps(lab: Lab): DemoStep[] {
       args: ['backup-rsync', 'verify', '--dest', backups, '--snapshot', periodId(new Date(), 'week')],
       expectExit: 0,
     },
+    {
+      title: 'spf-check on two DNS servers: record, lookups, expectations, check_host() trace, DMARC; pushed',
+      args: [
+        'spf-check',
+        'spf.test',
+        '--resolver',
+        lab.dns.server,
+        '--resolver',
+        lab.dnsNext.server,
+        '--expect-include',
+        '_spf.provider.spf.test',
+        '--expect-all',
+        '~all',
+        '--ip',
+        '198.51.100.20',
+        '--dmarc',
+        '--pushgateway',
+        lab.pushgateway.url,
+      ],
+      expectExit: 0,
+    },
+    {
+      title: 'spf-check of a record mid-change: the two servers disagree',
+      args: [
+        'spf-check',
+        'changing.spf.test',
+        '--resolver',
+        lab.dns.server,
+        '--resolver',
+        lab.dnsNext.server,
+      ],
+      expectExit: 1,
+    },
   ];
 }
