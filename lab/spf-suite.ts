@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { checkHost } from '../src/checks/spf/check-host.ts';
 import type { DnsLookup } from '../src/checks/spf/lookup.ts';
 
 export const SUITE = join(import.meta.dirname, '../../shared/conformance/rfc7208-tests.yml');
@@ -105,4 +106,19 @@ export function loadSuite(file = SUITE): SuiteCase[] {
     }
   }
   return cases;
+}
+
+/**
+ * One suite case through our check_host(), with the suite's identities: the receiving
+ * host is receiver.example.org, and no explanation counts as the literal DEFAULT.
+ */
+export async function evaluateCase(c: SuiteCase): Promise<{ result: string; explanation: string }> {
+  const got = await checkHost({
+    ip: c.host,
+    sender: c.mailfrom,
+    helo: c.helo,
+    receiver: 'receiver.example.org',
+    lookup: c.lookup,
+  });
+  return { result: got.result, explanation: got.explanation ?? 'DEFAULT' };
 }
