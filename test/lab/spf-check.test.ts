@@ -172,6 +172,10 @@ describe('spf-check against real authoritative DNS (Knot)', () => {
     const voids = await spf(['voids.spf.test', '--resolver', A]);
     expect(voids.exitCode).toBe(1);
     expect(voids.metric('spf_void_lookups', { resolver: A })).toBe(3);
+    const ptr = await spf(['ptr.spf.test', '--resolver', A]);
+    expect(ptr.report?.warnings).toContain(
+      'ptr.spf.test: "ptr" uses ptr, which RFC 7208 §5.5 says not to use',
+    );
     const open = await spf(['open.spf.test', '--resolver', A]);
     expect(open.report?.warnings).toContain(
       '+all reachable through open.spf.test > _spf.open.spf.test: it authorises every address on the internet',
@@ -183,6 +187,12 @@ describe('spf-check against real authoritative DNS (Knot)', () => {
     expect(text.exitCode).toBe(0);
     expect(text.stdout).toContain(`check_host(198.51.100.20) on ${A}: pass`);
     expect(text.stdout).toContain('  TXT _spf.provider.spf.test -> "v=spf1 ip4:198.51.100.0/24 -all"');
+  });
+
+  it("shows the domain's exp= explanation for a fail", async () => {
+    const text = await mailops(['spf-check', 'explained.spf.test', '--resolver', A, '--ip', '203.0.113.9']);
+    expect(text.stdout).toContain(`check_host(203.0.113.9) on ${A}: fail`);
+    expect(text.stdout).toContain("  exp: 203.0.113.9 is not one of explained.spf.test's senders");
   });
 
   it('parses DMARC and checks the expected policy', async () => {
