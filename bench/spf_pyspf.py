@@ -1,5 +1,5 @@
 """pyspf (Debian python3-spf) over the RFC 7208 suite, driven like lab/spf-suite.ts drives
-mailops: the same zonedata conventions (shared/conformance/README.md), the same identities.
+mailops: the same zonedata conventions (fixtures/spf/README.md), the same identities.
 Prints one JSON line: results and explanations passed, and tests per second over PASSES
 timed passes after WARMUP untimed ones."""
 import json

@@ -1,4 +1,4 @@
-// The open-spf.org RFC 7208 test suite (shared/conformance) as in-memory zones, following
+// The open-spf.org RFC 7208 test suite (fixtures/spf) as in-memory zones, following
 // the conventions in its README: the one driver for the conformance test and the benchmark.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -6,7 +6,7 @@ import { parseAllDocuments } from 'yaml';
 import { checkHost } from '../src/checks/spf/check-host.ts';
 import type { DnsLookup } from '../src/checks/spf/lookup.ts';
 
-export const SUITE = join(import.meta.dirname, '../../shared/conformance/rfc7208-tests.yml');
+export const SUITE = join(import.meta.dirname, '../fixtures/spf/rfc7208-tests.yml');
 
 type ZoneRecord = { [type: string]: unknown } | string;
 type Zone = Map<string, ZoneRecord[]>;

@@ -4,7 +4,7 @@ import { evaluateCase, loadSuite } from '../../lab/spf-suite.js';
 
 const cases = loadSuite();
 
-describe('RFC 7208 test suite (open-spf.org, shared/conformance/rfc7208-tests.yml)', () => {
+describe('RFC 7208 test suite (open-spf.org, fixtures/spf/rfc7208-tests.yml)', () => {
   it('holds all 203 tests and 22 explanations', () => {
     expect(cases).toHaveLength(203);
     expect(cases.filter((c) => c.explanation !== undefined)).toHaveLength(22);
