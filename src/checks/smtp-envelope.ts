@@ -1,7 +1,7 @@
-import { hostname } from 'node:os';
 import { StepTimeoutError } from './deadline.js';
 import { type SendOutcome, SendFailure } from './outgoing.js';
-import { ehloCapabilities, SmtpDialogue, SmtpStepError } from './smtp-dialogue.js';
+import { type SmtpDialogue, SmtpStepError } from './smtp-dialogue.js';
+import { openSmtpSession } from './smtp-session.js';
 import type { SmtpEndpoint } from './smtp-send.js';
 
 /**
@@ -16,21 +16,7 @@ export async function checkSmtpEnvelope(
   const started = Date.now();
   let dialogue: SmtpDialogue | undefined;
   try {
-    dialogue = await SmtpDialogue.open(endpoint, options.timeoutMs, options.signal);
-    const ehlo = `EHLO ${hostname() || 'mailops.invalid'}`;
-    let capabilities = ehloCapabilities(await dialogue.run('ehlo', ehlo, [250]));
-    if (endpoint.tls === 'starttls') {
-      if (!capabilities.has('STARTTLS'))
-        throw new SendFailure('ETLS', 'STARTTLS required but the server does not offer it');
-      await dialogue.startTls(endpoint);
-      capabilities = ehloCapabilities(await dialogue.run('ehlo', ehlo, [250]));
-    }
-    if (endpoint.user) {
-      if (!capabilities.has('AUTH'))
-        throw new SendFailure('EAUTH', 'AUTH required but the server does not offer it');
-      const token = Buffer.from(`\0${endpoint.user}\0${endpoint.password ?? ''}`).toString('base64');
-      await dialogue.run('auth', `AUTH PLAIN ${token}`, [235], 'AUTH PLAIN ***');
-    }
+    ({ dialogue } = await openSmtpSession(endpoint, options));
     await dialogue.run('mail', `MAIL FROM:<${envelope.from}>`, [250]);
     const rcpt = await dialogue.run('rcpt', `RCPT TO:<${envelope.to}>`, [250, 251]);
     await dialogue.run('rset', 'RSET', [250]);

@@ -1,3 +1,4 @@
+import type { GenericSchema } from 'valibot';
 import type { Report } from '../checks/types.js';
 import type { GlobalOptions } from '../config/globals.js';
 import type { Logger } from '../output/log.js';
@@ -13,6 +14,8 @@ export interface RunContext {
   log: Logger;
   progress: Progress;
   env: NodeJS.ProcessEnv;
+  /** The command's validated --config section, with keys only a file holds (the gate's checks). */
+  section?: Readonly<Record<string, unknown>>;
 }
 
 /** The command's options keyed by long flag name, after flag > env > config file > default. */
@@ -40,5 +43,7 @@ export interface CommandSpec {
   options: readonly OptionDef[];
   /** The run's deadline when --timeout is not given. */
   defaultTimeoutMs(options: OptionValues): number;
+  /** Schemas of the config-section keys that are not flags, loaded only when a file is read. */
+  sectionEntries?(): Promise<Record<string, GenericSchema>>;
   load(): Promise<CommandModule>;
 }

@@ -69,14 +69,11 @@ export async function runCommand(
       import('../config/load.js'),
       import('../config/section.js'),
     ]);
-    config = await loadConfigFile(configPath, { [configKey]: sectionSchema(spec.options) });
+    const extra = await spec.sectionEntries?.();
+    config = await loadConfigFile(configPath, { [configKey]: sectionSchema(spec.options, extra) });
   }
-  const options = commandOptions(
-    spec,
-    command,
-    config[configKey] as Record<string, unknown> | undefined,
-    io.env,
-  );
+  const section = config[configKey] as Record<string, unknown> | undefined;
+  const options = commandOptions(spec, command, section, io.env);
   const globals = resolveGlobals(program, config, io.env, spec.defaultJob);
   const stderrTty = io.stderr.isTTY === true;
   const log = createLogger({
@@ -111,6 +108,7 @@ export async function runCommand(
       log,
       progress,
       env: io.env,
+      ...(section ? { section } : {}),
     });
     await progress.close();
     const nowMs = Date.now();

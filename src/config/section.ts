@@ -2,7 +2,7 @@ import * as v from 'valibot';
 import type { OptionDef } from '../cli/option-defs.js';
 import { duration } from './globals.js';
 
-const port = v.pipe(
+export const port = v.pipe(
   v.number('a port from 1 to 65535'),
   v.integer('a port from 1 to 65535'),
   v.minValue(1, 'a port from 1 to 65535'),
@@ -37,9 +37,18 @@ function schemaFor(def: OptionDef): v.GenericSchema {
   }
 }
 
-/** The config-file section of a subcommand: its long flag names as keys, values typed like the flags. */
-export function sectionSchema(defs: readonly OptionDef[]): v.GenericSchema {
+/**
+ * The config-file section of a subcommand: its long flag names as keys, values typed like
+ * the flags, plus any keys only a file can hold (the readiness gate's checks).
+ */
+export function sectionSchema(
+  defs: readonly OptionDef[],
+  extra: Record<string, v.GenericSchema> = {},
+): v.GenericSchema {
   return v.optional(
-    v.strictObject(Object.fromEntries(defs.map((def) => [def.name, v.optional(schemaFor(def))]))),
+    v.strictObject({
+      ...Object.fromEntries(defs.map((def) => [def.name, v.optional(schemaFor(def))])),
+      ...extra,
+    }),
   );
 }

@@ -1,0 +1,128 @@
+import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { UsageError } from '../errors.js';
+import { registerSecret } from '../output/redact.js';
+
+/** A read-only Kubernetes API client: enough for rollout status and pod IPs. */
+export interface KubeClient {
+  server: string;
+  /** GET an API path; the parsed JSON, or an error carrying the HTTP status. */
+  get(path: string, options: { signal: AbortSignal }): Promise<Record<string, unknown>>;
+}
+
+export class KubeApiError extends Error {
+  readonly status: number;
+  constructor(status: number, message: string) {
+    super(message);
+    this.status = status;
+  }
+}
+
+type Json = Record<string, unknown>;
+const str = (value: unknown): string => (typeof value === 'string' ? value : '');
+const SERVICE_ACCOUNT = '/var/run/secrets/kubernetes.io/serviceaccount';
+
+const named = (list: unknown, name: string, what: string, file: string): Json => {
+  const item = (Array.isArray(list) ? (list as Json[]) : []).find((i) => i.name === name);
+  if (!item)
+    throw new UsageError(`${file}: ${what}: expected an entry named ${JSON.stringify(name)}, got none`);
+  return (item[what.replace(/s$/, '')] ?? {}) as Json;
+};
+
+async function fileOrData(data: unknown, path: unknown): Promise<string | undefined> {
+  if (typeof data === 'string') return Buffer.from(data, 'base64').toString('utf8');
+  if (typeof path === 'string') return readFile(path, 'utf8');
+  return undefined;
+}
+
+/**
+ * The API server and credentials: a kubeconfig (the given file, $KUBECONFIG, or
+ * ~/.kube/config) at its current context or the one named; else the in-cluster
+ * service account. Bearer tokens and client certificates; exec plugins are not run.
+ */
+export async function kubeClient(
+  options: { kubeconfig?: string | undefined; context?: string | undefined },
+  env: NodeJS.ProcessEnv,
+): Promise<KubeClient> {
+  const file =
+    options.kubeconfig ??
+    env.KUBECONFIG?.split(':')[0] ??
+    (env.KUBERNETES_SERVICE_HOST ? undefined : join(homedir(), '.kube/config'));
+  let server: string;
+  let ca: string | undefined;
+  let token: string | undefined;
+  let cert: string | undefined;
+  let key: string | undefined;
+  let insecure = false;
+  if (file) {
+    const { parse } = await import('yaml');
+    let config: Json;
+    try {
+      config = parse(await readFile(file, 'utf8')) as Json;
+    } catch (error) {
+      throw new UsageError(
+        `kubeconfig: expected a readable kubeconfig, got ${JSON.stringify(file)} (${(error as Error).message.split('\n')[0]})`,
+      );
+    }
+    const contextName = options.context ?? str(config['current-context']);
+    const context = named(config.contexts, contextName, 'contexts', file);
+    const cluster = named(config.clusters, str(context.cluster), 'clusters', file);
+    const user = named(config.users, str(context.user), 'users', file);
+    if (user.exec)
+      throw new UsageError(
+        `${file}: users.${str(context.user)}.exec: expected a token or client certificate, got an exec plugin (not run by mailops)`,
+      );
+    server = str(cluster.server);
+    ca = await fileOrData(cluster['certificate-authority-data'], cluster['certificate-authority']);
+    insecure = cluster['insecure-skip-tls-verify'] === true;
+    token =
+      typeof user.token === 'string'
+        ? user.token
+        : typeof user.tokenFile === 'string'
+          ? (await readFile(user.tokenFile, 'utf8')).trim()
+          : undefined;
+    cert = await fileOrData(user['client-certificate-data'], user['client-certificate']);
+    key = await fileOrData(user['client-key-data'], user['client-key']);
+  } else {
+    server = `https://${env.KUBERNETES_SERVICE_HOST}:${env.KUBERNETES_SERVICE_PORT ?? '443'}`;
+    token = (await readFile(join(SERVICE_ACCOUNT, 'token'), 'utf8')).trim();
+    ca = await readFile(join(SERVICE_ACCOUNT, 'ca.crt'), 'utf8');
+  }
+  if (!/^https?:\/\//.test(server))
+    throw new UsageError(
+      `kubeconfig: cluster server: expected an http(s) URL, got ${JSON.stringify(server)}`,
+    );
+  if (token) registerSecret(token);
+  const { Agent, request } = await import('undici');
+  const dispatcher = new Agent({
+    connect: {
+      rejectUnauthorized: !insecure,
+      ...(ca ? { ca } : {}),
+      ...(cert ? { cert } : {}),
+      ...(key ? { key } : {}),
+    },
+  });
+  return {
+    server,
+    async get(path, { signal }) {
+      const response = await request(`${server.replace(/\/$/, '')}${path}`, {
+        dispatcher,
+        signal,
+        headers: { accept: 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      });
+      const body = await response.body.text();
+      if (response.statusCode !== 200) {
+        const message = (() => {
+          try {
+            return str((JSON.parse(body) as Json).message) || body;
+          } catch {
+            return body.slice(0, 200);
+          }
+        })();
+        throw new KubeApiError(response.statusCode, `GET ${path}: HTTP ${response.statusCode}: ${message}`);
+      }
+      return JSON.parse(body) as Json;
+    },
+  };
+}

@@ -1,0 +1,109 @@
+import { readFile } from 'node:fs/promises';
+import { isDeepStrictEqual } from 'node:util';
+import { kubeClient } from '../../../checks/kubernetes.js';
+import { UsageError } from '../../../errors.js';
+import type { KindOf } from '../schema.js';
+import { describeError, failed, passed, type Probe } from './types.js';
+
+/** The value at a JSONPath (jsonpath-plus): the single match, or the list of matches. */
+export async function jsonPathValue(path: string, json: unknown): Promise<unknown> {
+  const { JSONPath } = await import('jsonpath-plus');
+  const found: unknown[] = JSONPath<unknown[]>({ path, json: json as object, wrap: true });
+  return found.length === 1 ? found[0] : found;
+}
+
+/** An undici dispatcher with the check's TLS settings. */
+export async function httpDispatcher(spec: {
+  'ca-file'?: string | undefined;
+  insecure?: boolean | undefined;
+}) {
+  const { Agent } = await import('undici');
+  const ca = spec['ca-file'] ? await readFile(spec['ca-file'], 'utf8') : undefined;
+  return new Agent({ connect: { rejectUnauthorized: spec.insecure !== true, ...(ca ? { ca } : {}) } });
+}
+
+/**
+ * One request (any expected status: a 404 can be the healthy answer), its body and
+ * JSONPath assertions; with per-pod, the same request to every pod of a selector.
+ */
+export async function httpProbe(spec: KindOf<'http'>, env: NodeJS.ProcessEnv): Promise<Probe> {
+  const { request } = await import('undici');
+  const dispatcher = await httpDispatcher(spec);
+  const statuses = [spec['expect-status']].flat();
+  const headers: Record<string, string> = { ...spec.headers };
+  for (const [header, variable] of Object.entries(spec['headers-from-env'] ?? {})) {
+    const value = env[variable];
+    if (!value)
+      throw new UsageError(
+        `checks.${spec.name}.headers-from-env.${header}: expected ${variable} to be set, got nothing`,
+      );
+    const { registerSecret } = await import('../../../output/redact.js');
+    registerSecret(value);
+    headers[header] = value;
+  }
+  const perPod = spec['per-pod'];
+  const kube = perPod ? await kubeClient(perPod, env) : undefined;
+
+  const once = async (url: string, signal: AbortSignal): Promise<string | undefined> => {
+    const response = await request(url, {
+      method: spec.method,
+      headers,
+      ...(spec.body !== undefined ? { body: spec.body } : {}),
+      dispatcher,
+      signal,
+    });
+    const body = await response.body.text();
+    if (!statuses.includes(response.statusCode))
+      return `${url}: HTTP ${response.statusCode}, expected ${statuses.join(' or ')}`;
+    if (spec['body-contains'] !== undefined && !body.includes(spec['body-contains']))
+      return `${url}: the body does not contain ${JSON.stringify(spec['body-contains'])}`;
+    if (spec.json?.length) {
+      let json: unknown;
+      try {
+        json = JSON.parse(body);
+      } catch {
+        return `${url}: expected a JSON body, got ${JSON.stringify(body.slice(0, 60))}`;
+      }
+      for (const assertion of spec.json) {
+        const got = await jsonPathValue(assertion.path, json);
+        if (!isDeepStrictEqual(got, assertion.equals))
+          return `${url}: ${assertion.path} is ${JSON.stringify(got)}, expected ${JSON.stringify(assertion.equals)}`;
+      }
+    }
+    return undefined;
+  };
+
+  return async ({ signal }) => {
+    let urls = [spec.url];
+    try {
+      if (perPod && kube) {
+        const pods = await kube.get(
+          `/api/v1/namespaces/${encodeURIComponent(perPod.namespace)}/pods?labelSelector=${encodeURIComponent(perPod.selector)}`,
+          { signal },
+        );
+        const items = Array.isArray(pods.items)
+          ? (pods.items as Record<string, Record<string, unknown>>[])
+          : [];
+        if (items.length === 0) return failed(`no pods match ${perPod.selector} in ${perPod.namespace}`);
+        const missing = items.filter((p) => typeof p.status?.podIP !== 'string');
+        if (missing.length) return failed(`pod ${String(missing[0]?.metadata?.name)} has no IP yet`);
+        urls = items.map((p) => {
+          const url = new URL(spec.url);
+          url.protocol = `${perPod.scheme}:`;
+          url.hostname = String(p.status?.podIP);
+          if (perPod.port) url.port = String(perPod.port);
+          return url.toString();
+        });
+      }
+      const problems = (await Promise.all(urls.map((url) => once(url, signal)))).filter(Boolean);
+      if (problems.length) return failed(problems.join('; '));
+      return passed(
+        urls.length > 1
+          ? `${urls.length} pods answered as expected`
+          : `${spec.method} ${spec.url}: as expected`,
+      );
+    } catch (error) {
+      return failed(describeError(error));
+    }
+  };
+}

@@ -1,0 +1,35 @@
+import { readFile } from 'node:fs/promises';
+import { openSmtpSession } from '../../../checks/smtp-session.js';
+import type { KindOf } from '../schema.js';
+import { checkSecret } from './secret.js';
+import { describeError, failed, passed, type Probe } from './types.js';
+
+/** Greeting, EHLO, STARTTLS (required when asked for), AUTH when a user is given, QUIT. */
+export async function smtpProbe(spec: KindOf<'smtp'>, env: NodeJS.ProcessEnv): Promise<Probe> {
+  const password = await checkSecret(spec, env);
+  const ca = spec['ca-file'] ? await readFile(spec['ca-file'], 'utf8') : undefined;
+  const endpoint = {
+    host: spec.host,
+    port: spec.port,
+    tls: spec.tls,
+    insecure: spec.insecure === true,
+    ...(spec.user ? { user: spec.user } : {}),
+    ...(password ? { password } : {}),
+    ...(ca ? { ca } : {}),
+  };
+  return async ({ signal, timeoutMs }) => {
+    try {
+      const { dialogue, greeting } = await openSmtpSession(endpoint, {
+        timeoutMs,
+        signal,
+        ehloName: spec.ehlo,
+      });
+      await dialogue.command('quit', 'QUIT').catch(() => undefined);
+      dialogue.close();
+      const steps = [spec.tls === 'starttls' ? 'STARTTLS' : '', spec.user ? 'AUTH' : ''].filter(Boolean);
+      return passed(`${greeting}${steps.length ? `; ${steps.join(' and ')} ok` : ''}`);
+    } catch (error) {
+      return failed(`${spec.host}:${spec.port}: ${describeError(error)}`);
+    }
+  };
+}

@@ -1,0 +1,68 @@
+import type { CheckResult, MetricFamily, Report } from '../../checks/types.js';
+import type { CheckOutcome } from './runner.js';
+
+const gauge = (name: string, help: string, samples: MetricFamily['samples']): MetricFamily => ({
+  name,
+  help,
+  type: 'gauge',
+  policy: 'every-run',
+  samples,
+});
+
+export function gateReport(
+  outcomes: CheckOutcome[],
+  options: { startedAt: number; skippedReason?: string | undefined },
+): Report {
+  const waiting = outcomes.filter((o) => !o.ready);
+  const checks: CheckResult[] = outcomes.map((o) => ({
+    name: o.name,
+    status: o.ready ? 'pass' : 'fail',
+    summary: o.ready
+      ? o.detail
+      : `${o.terminal ? 'failed for good' : 'not ready at the deadline'}: ${o.detail}`,
+    durationMs: o.durationMs,
+    attempts: o.attempts,
+  }));
+  const skipped = options.skippedReason !== undefined;
+  const summary = skipped
+    ? `Readiness gate SKIPPED (${options.skippedReason ?? ''}): report only, ${outcomes.length - waiting.length} of ${outcomes.length} checks ready`
+    : waiting.length
+      ? `Readiness gate FAILED: ${waiting.map((o) => o.name).join(', ')} not ready`
+      : `Readiness gate PASSED: all ${outcomes.length} checks ready`;
+  return {
+    command: 'readiness-gate',
+    metricPrefix: 'readiness_gate',
+    status: skipped || waiting.length === 0 ? 'pass' : 'fail',
+    summary,
+    startedAt: new Date(options.startedAt).toISOString(),
+    durationMs: Date.now() - options.startedAt,
+    checks,
+    warnings: skipped
+      ? [
+          `READINESS GATE SKIPPED: ${options.skippedReason ?? ''}. Nothing was waited for; the deploy is unverified.`,
+        ]
+      : [],
+    metrics: [
+      gauge('readiness_gate_skipped', 'Whether the gate was overridden with --skip.', [
+        { labels: {}, value: skipped ? 1 : 0 },
+      ]),
+      gauge(
+        'readiness_check_success',
+        'Whether the check was ready by the deadline.',
+        outcomes.map((o) => ({ labels: { check: o.name }, value: o.ready ? 1 : 0 })),
+      ),
+      gauge(
+        'readiness_check_time_to_ready_seconds',
+        'Seconds from the gate start until the check was ready (ready checks only).',
+        outcomes
+          .filter((o) => o.ready)
+          .map((o) => ({ labels: { check: o.name }, value: (o.timeToReadyMs ?? 0) / 1000 })),
+      ),
+      gauge(
+        'readiness_check_attempts',
+        'Attempts the check took.',
+        outcomes.map((o) => ({ labels: { check: o.name }, value: o.attempts })),
+      ),
+    ].filter((f) => f.samples.length > 0),
+  };
+}

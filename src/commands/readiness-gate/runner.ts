@@ -1,0 +1,88 @@
+import { sleep } from '../../checks/deadline.js';
+import type { Progress } from '../../output/progress.js';
+import type { CheckSpec } from './schema.js';
+import type { Probe } from './kinds/types.js';
+
+export interface CheckOutcome {
+  name: string;
+  kind: CheckSpec['kind'];
+  ready: boolean;
+  attempts: number;
+  /** From the gate's start to the passing attempt's end. */
+  timeToReadyMs?: number;
+  /** The passing attempt's detail, or the last failure's. */
+  detail: string;
+  terminal: boolean;
+  durationMs: number;
+}
+
+const DEFAULT_ATTEMPT_MS = 10_000;
+
+/**
+ * Every check at once, each retried every `intervalMs` until it passes, fails for
+ * good, or the one deadline (`signal`) ends the gate: no per-check timeouts that add up.
+ * `once`: a single attempt each (the report-only run of a skipped gate).
+ */
+export async function runChecks(
+  checks: { spec: CheckSpec; probe: Probe }[],
+  options: { intervalMs: number; signal: AbortSignal; progress: Progress; once: boolean },
+): Promise<CheckOutcome[]> {
+  const started = Date.now();
+  return Promise.all(
+    checks.map(async ({ spec, probe }): Promise<CheckOutcome> => {
+      const budget = spec['attempt-timeout'] ?? DEFAULT_ATTEMPT_MS;
+      options.progress.begin(spec.name, spec.kind);
+      let attempts = 0;
+      let detail = 'not attempted before the deadline';
+      for (;;) {
+        if (options.signal.aborted) break;
+        attempts++;
+        const attempt = AbortSignal.any([options.signal, AbortSignal.timeout(budget)]);
+        const result = await probe({ signal: attempt, timeoutMs: budget }).catch((error: unknown) => ({
+          ok: false,
+          detail: error instanceof Error ? error.message : String(error),
+          terminal: false,
+        }));
+        detail = result.detail;
+        if (result.ok) {
+          const timeToReadyMs = Date.now() - started;
+          options.progress.end(spec.name, 'pass', `${detail} (attempt ${attempts})`);
+          return {
+            name: spec.name,
+            kind: spec.kind,
+            ready: true,
+            attempts,
+            timeToReadyMs,
+            detail,
+            terminal: false,
+            durationMs: timeToReadyMs,
+          };
+        }
+        if (result.terminal || options.once) {
+          options.progress.end(spec.name, 'fail', detail);
+          return {
+            name: spec.name,
+            kind: spec.kind,
+            ready: false,
+            attempts,
+            detail,
+            terminal: result.terminal === true,
+            durationMs: Date.now() - started,
+          };
+        }
+        options.progress.update(spec.name, `attempt ${attempts}: ${detail}`);
+        if (!(await sleep(options.intervalMs, options.signal))) break;
+      }
+      options.progress.end(spec.name, 'fail', `deadline reached: ${detail}`);
+      return {
+        name: spec.name,
+        kind: spec.kind,
+        ready: false,
+        attempts,
+        detail,
+        terminal: false,
+        durationMs: Date.now() - started,
+      };
+    }),
+  );
+}

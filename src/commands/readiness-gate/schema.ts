@@ -1,0 +1,198 @@
+import * as v from 'valibot';
+import { duration } from '../../config/globals.js';
+import { port } from '../../config/section.js';
+
+const text = v.pipe(v.string(), v.minLength(1, 'a non-empty string'));
+const name = v.pipe(
+  v.string(),
+  v.regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]*$/, 'a check name (letters, digits, _ . : -)'),
+);
+const host = text;
+const envName = v.pipe(v.string(), v.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name'));
+const texts = v.pipe(v.array(text), v.minLength(1, 'at least one entry'));
+const tlsMode = v.picklist(['implicit', 'starttls', 'none']);
+
+/** Every kind: its name, and an optional budget for one attempt. */
+const common = { name, 'attempt-timeout': v.optional(duration) };
+/** A password from an env var or a file, never inline in the file. */
+const secret = { 'password-env': v.optional(envName), 'password-file': v.optional(text) };
+const tlsOptions = { 'ca-file': v.optional(text), insecure: v.optional(v.boolean()) };
+/** The DNS name asked ("query", since "name" is the check's). */
+const dnsQuestion = {
+  query: text,
+  type: v.optional(v.picklist(['A', 'AAAA', 'MX', 'TXT', 'NS', 'CNAME', 'SOA', 'SRV', 'PTR', 'CAA']), 'A'),
+};
+const podSelector = v.strictObject({
+  namespace: text,
+  selector: text,
+  port: v.optional(port),
+  scheme: v.optional(v.picklist(['http', 'https']), 'http'),
+});
+const kubernetes = {
+  kubeconfig: v.optional(text),
+  context: v.optional(text),
+};
+
+const http = v.strictObject({
+  ...common,
+  kind: v.literal('http'),
+  url: v.pipe(v.string(), v.url('an http(s) URL')),
+  method: v.optional(v.picklist(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH']), 'GET'),
+  'expect-status': v.optional(v.union([v.number(), v.array(v.number())]), 200),
+  'body-contains': v.optional(v.string()),
+  json: v.optional(v.array(v.strictObject({ path: text, equals: v.unknown() }))),
+  headers: v.optional(v.record(text, v.string())),
+  'headers-from-env': v.optional(v.record(text, envName)),
+  body: v.optional(v.string()),
+  'per-pod': v.optional(v.strictObject({ ...podSelector.entries, ...kubernetes })),
+  ...tlsOptions,
+});
+
+const tcp = v.strictObject({ ...common, kind: v.literal('tcp'), host, port });
+
+const tls = v.strictObject({
+  ...common,
+  kind: v.literal('tls'),
+  host,
+  port,
+  servername: v.optional(text),
+  'min-days': v.optional(v.pipe(v.number(), v.minValue(0, 'zero or more days')), 14),
+  ...tlsOptions,
+});
+
+const dns = v.strictObject({
+  ...common,
+  kind: v.literal('dns'),
+  servers: texts,
+  ...dnsQuestion,
+  /** The answer set, exactly (order does not matter); absent: any answer. */
+  expect: v.optional(v.array(v.string())),
+});
+
+const smtp = v.strictObject({
+  ...common,
+  kind: v.literal('smtp'),
+  host,
+  port,
+  tls: v.optional(tlsMode, 'starttls'),
+  ehlo: v.optional(text, 'mailops-gate'),
+  user: v.optional(text),
+  ...secret,
+  ...tlsOptions,
+});
+
+const imap = v.strictObject({
+  ...common,
+  kind: v.literal('imap'),
+  host,
+  port,
+  tls: v.optional(tlsMode, 'implicit'),
+  user: v.optional(text),
+  ...secret,
+  ...tlsOptions,
+});
+
+const redis = v.strictObject({
+  ...common,
+  kind: v.literal('redis'),
+  host,
+  port: v.optional(port, 6379),
+  user: v.optional(text),
+  tls: v.optional(v.boolean(), false),
+  ...secret,
+  ...tlsOptions,
+});
+
+const postgres = v.strictObject({
+  ...common,
+  kind: v.literal('postgres'),
+  host,
+  port: v.optional(port, 5432),
+  database: v.optional(text, 'postgres'),
+  user: text,
+  query: v.optional(text, 'SELECT 1'),
+  /** The first column of the first row, as text. */
+  expect: v.optional(v.string()),
+  ...secret,
+});
+
+const command = v.strictObject({
+  ...common,
+  kind: v.literal('command'),
+  run: v.union([text, texts]),
+  'expect-exit': v.optional(v.number(), 0),
+  'output-matches': v.optional(text),
+});
+
+const parity = v.strictObject({
+  ...common,
+  kind: v.literal('parity'),
+  /** N JSON documents over HTTP, compared at one JSONPath. */
+  http: v.optional(v.strictObject({ urls: texts, path: text, ...tlsOptions })),
+  /** One question asked of N DNS servers; SOA compares the serial. */
+  dns: v.optional(v.strictObject({ servers: texts, ...dnsQuestion })),
+});
+
+const rollout = v.strictObject({
+  ...common,
+  kind: v.literal('kubernetes-rollout'),
+  namespace: text,
+  resource: v.picklist(['deployment', 'statefulset', 'daemonset']),
+  'object-name': v.optional(text),
+  selector: v.optional(text),
+  ...kubernetes,
+});
+
+export const checkSchema = v.variant('kind', [
+  http,
+  tcp,
+  tls,
+  dns,
+  smtp,
+  imap,
+  redis,
+  postgres,
+  command,
+  parity,
+  rollout,
+]);
+
+export type CheckSpec = v.InferOutput<typeof checkSchema>;
+export type KindOf<K extends CheckSpec['kind']> = Extract<CheckSpec, { kind: K }>;
+
+/** The gate's checks: at least one, names unique, each kind's own rules. */
+export const checksSchema = v.pipe(
+  v.array(checkSchema),
+  v.minLength(1, 'at least one check'),
+  v.check(
+    (checks) => new Set(checks.map((c) => c.name)).size === checks.length,
+    'check names that are unique',
+  ),
+  v.rawCheck(({ dataset, addIssue }) => {
+    if (!dataset.typed) return;
+    for (const [index, c] of dataset.value.entries()) {
+      const problem =
+        c.kind === 'parity' && Boolean(c.http) === Boolean(c.dns)
+          ? 'exactly one of http or dns'
+          : c.kind === 'kubernetes-rollout' && Boolean(c['object-name']) === Boolean(c.selector)
+            ? 'exactly one of object-name or selector'
+            : c.kind === 'parity' && (c.http?.urls.length ?? c.dns?.servers.length ?? 0) < 2
+              ? 'at least two targets to compare'
+              : undefined;
+      if (problem)
+        addIssue({
+          message: problem,
+          input: c,
+          path: [
+            {
+              type: 'array',
+              origin: 'value',
+              input: dataset.value,
+              key: index,
+              value: c,
+            },
+          ],
+        });
+    }
+  }),
+);
