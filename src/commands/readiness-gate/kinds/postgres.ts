@@ -23,12 +23,13 @@ export async function postgresProbe(spec: KindOf<'postgres'>, env: NodeJS.Proces
       await client.connect();
       const result = await client.query({ text: spec.query, rowMode: 'array' });
       const first = (result.rows[0] as unknown[] | undefined)?.[0];
+      // node-postgres gives text, numbers, booleans, dates, JSON; int8 and numeric come as text.
       const got =
         first === undefined || first === null
           ? 'no value'
-          : typeof first === 'object'
-            ? JSON.stringify(first)
-            : String(first);
+          : typeof first === 'string'
+            ? first
+            : JSON.stringify(first);
       if (spec.expect !== undefined && got !== spec.expect)
         return failed(`${spec.query}: got ${got}, expected ${spec.expect}`);
       return passed(`${spec.query}: ${got}`);
