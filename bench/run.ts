@@ -3,3 +3,4 @@ await import('./startup.ts');
 await import('./probe.ts');
 await import('./backup.ts');
 await import('./spf.ts');
+await import('./gate.ts');
