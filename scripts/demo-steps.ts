@@ -1,4 +1,6 @@
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { stringify } from 'yaml';
 import type { Lab } from '../lab/index.ts';
 import { labProbeArgs, labProbeEnv } from '../lab/probe-args.ts';
 import { periodId } from '../src/checks/period.ts';
@@ -16,6 +18,13 @@ export function demoSteps(lab: Lab): DemoStep[] {
   const env = labProbeEnv(lab);
   const backups = join(lab.dir, 'backups');
   const backup = ['backup-rsync', '--source', `mail=${join(lab.dir, 'mail', lab.domain)}`, '--dest', backups];
+  const gateFile = join(lab.dir, 'gate.yaml');
+  writeFileSync(gateFile, stringify({ 'readiness-gate': { checks: gateChecks(lab) } }));
+  const gateEnv = {
+    SMTP_PASSWORD: env.MAILOPS_SMTP_PASSWORD ?? '',
+    REDIS_PASSWORD: lab.redis.password,
+    PG_PASSWORD: lab.postgres.password,
+  };
   return [
     {
       title: 'probe-roundtrip: Postfix submission -> Dovecot, seen over IMAPS with IDLE',
@@ -78,6 +87,66 @@ export function demoSteps(lab: Lab): DemoStep[] {
         lab.dnsNext.server,
       ],
       expectExit: 1,
+    },
+    {
+      title:
+        'readiness-gate: DNS, SMTP (STARTTLS + AUTH), IMAP, Redis, PostgreSQL and parity under one deadline; pushed',
+      args: [
+        'readiness-gate',
+        '--config',
+        gateFile,
+        '--timeout',
+        '30s',
+        '--pushgateway',
+        lab.pushgateway.url,
+      ],
+      env: gateEnv,
+      expectExit: 0,
+    },
+  ];
+}
+
+/** The operator stories' gate: the mail service's dependencies, and zone parity across DNS servers. */
+function gateChecks(lab: Lab): object[] {
+  const user = lab.users[0]?.address ?? '';
+  return [
+    {
+      name: 'dns',
+      kind: 'dns',
+      servers: [lab.dns.server],
+      query: `mail.${lab.domain}`,
+      expect: ['127.0.0.1'],
+    },
+    {
+      name: 'smtp-relay',
+      kind: 'smtp',
+      host: '127.0.0.1',
+      port: lab.smtp.submissionPort,
+      tls: 'starttls',
+      user,
+      'password-env': 'SMTP_PASSWORD',
+      'ca-file': lab.caFile,
+    },
+    { name: 'imap', kind: 'imap', host: '127.0.0.1', port: lab.imap.imapsPort, 'ca-file': lab.caFile },
+    {
+      name: 'redis',
+      kind: 'redis',
+      host: '127.0.0.1',
+      port: lab.redis.port,
+      'password-env': 'REDIS_PASSWORD',
+    },
+    {
+      name: 'postgres',
+      kind: 'postgres',
+      host: '127.0.0.1',
+      port: lab.postgres.port,
+      user: lab.postgres.user,
+      'password-env': 'PG_PASSWORD',
+    },
+    {
+      name: 'spf-record-parity',
+      kind: 'parity',
+      dns: { servers: [lab.dns.server, lab.dnsNext.server], query: 'spf.test', type: 'TXT' },
     },
   ];
 }

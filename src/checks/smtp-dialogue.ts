@@ -2,7 +2,7 @@ import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { withDeadline } from './deadline.js';
 import type { SmtpEndpoint } from './smtp-send.js';
-import { verification } from './tls-options.js';
+import { serverName, verification } from './tls-options.js';
 
 export interface SmtpReply {
   code: number;
@@ -160,10 +160,6 @@ export class SmtpStepError extends Error {
     this.step = step;
     this.reply = reply;
   }
-}
-
-function serverName(host: string): string | undefined {
-  return /^[\d.]+$|:/.test(host) ? undefined : host;
 }
 
 /** EHLO capabilities, upper-cased keywords: STARTTLS, AUTH, SIZE ... */

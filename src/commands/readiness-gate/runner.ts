@@ -31,7 +31,7 @@ export async function runChecks(
   return Promise.all(
     checks.map(async ({ spec, probe }): Promise<CheckOutcome> => {
       const budget = spec['attempt-timeout'] ?? DEFAULT_ATTEMPT_MS;
-      options.progress.begin(spec.name, spec.kind);
+      options.progress.begin(spec.name, `${spec.kind} check, up to ${budget} ms an attempt`);
       let attempts = 0;
       let detail = 'not attempted before the deadline';
       for (;;) {

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { connect as netConnect } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { openMailbox } from '../../../checks/imap.js';
-import { verification } from '../../../checks/tls-options.js';
+import { serverName, verification } from '../../../checks/tls-options.js';
 import type { KindOf } from '../schema.js';
 import { checkSecret } from './secret.js';
 import { type Attempt, describeError, destroyOnAbort, failed, passed, type Probe } from './types.js';
@@ -42,7 +42,7 @@ function greeting(
   return new Promise((resolve) => {
     const socket =
       spec.tls === 'implicit'
-        ? tlsConnect({ host: spec.host, port: spec.port, servername: spec.host, ...tls })
+        ? tlsConnect({ host: spec.host, port: spec.port, servername: serverName(spec.host), ...tls })
         : netConnect({ host: spec.host, port: spec.port });
     destroyOnAbort(signal, socket, timeoutMs);
     let buffer = '';

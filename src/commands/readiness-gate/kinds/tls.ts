@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { connect } from 'node:tls';
-import { verification } from '../../../checks/tls-options.js';
+import { serverName, verification } from '../../../checks/tls-options.js';
 import type { KindOf } from '../schema.js';
 import { type Attempt, describeError, destroyOnAbort, failed, passed, type Probe } from './types.js';
 
@@ -14,7 +14,7 @@ export async function tlsProbe(spec: KindOf<'tls'>): Promise<Probe> {
       const socket = connect({
         host: spec.host,
         port: spec.port,
-        servername: spec.servername ?? spec.host,
+        servername: spec.servername ?? serverName(spec.host),
         ...verification({ insecure: spec.insecure === true, ...(ca ? { ca } : {}) }),
       });
       destroyOnAbort(signal, socket, timeoutMs);
