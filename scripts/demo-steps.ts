@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { labGateChecks, labGateEnv } from '../lab/gate-checks.ts';
 import type { Lab } from '../lab/index.ts';
 import { labProbeArgs, labProbeEnv } from '../lab/probe-args.ts';
 import { periodId } from '../src/checks/period.ts';
@@ -20,11 +21,7 @@ export function demoSteps(lab: Lab): DemoStep[] {
   const backup = ['backup-rsync', '--source', `mail=${join(lab.dir, 'mail', lab.domain)}`, '--dest', backups];
   const gateFile = join(lab.dir, 'gate.yaml');
   writeFileSync(gateFile, stringify({ 'readiness-gate': { checks: gateChecks(lab) } }));
-  const gateEnv = {
-    SMTP_PASSWORD: env.MAILOPS_SMTP_PASSWORD ?? '',
-    REDIS_PASSWORD: lab.redis.password,
-    PG_PASSWORD: lab.postgres.password,
-  };
+  const gateEnv = labGateEnv(lab);
   return [
     {
       title: 'probe-roundtrip: Postfix submission -> Dovecot, seen over IMAPS with IDLE',
@@ -106,43 +103,10 @@ export function demoSteps(lab: Lab): DemoStep[] {
   ];
 }
 
-/** The operator stories' gate: the mail service's dependencies, and zone parity across DNS servers. */
+/** The operator stories' gate: the mail service's dependencies, and SPF record parity across DNS servers. */
 function gateChecks(lab: Lab): object[] {
-  const user = lab.users[0]?.address ?? '';
   return [
-    {
-      name: 'dns',
-      kind: 'dns',
-      servers: [lab.dns.server],
-      query: `mail.${lab.domain}`,
-      expect: ['127.0.0.1'],
-    },
-    {
-      name: 'smtp-relay',
-      kind: 'smtp',
-      host: '127.0.0.1',
-      port: lab.smtp.submissionPort,
-      tls: 'starttls',
-      user,
-      'password-env': 'SMTP_PASSWORD',
-      'ca-file': lab.caFile,
-    },
-    { name: 'imap', kind: 'imap', host: '127.0.0.1', port: lab.imap.imapsPort, 'ca-file': lab.caFile },
-    {
-      name: 'redis',
-      kind: 'redis',
-      host: '127.0.0.1',
-      port: lab.redis.port,
-      'password-env': 'REDIS_PASSWORD',
-    },
-    {
-      name: 'postgres',
-      kind: 'postgres',
-      host: '127.0.0.1',
-      port: lab.postgres.port,
-      user: lab.postgres.user,
-      'password-env': 'PG_PASSWORD',
-    },
+    ...Object.values(labGateChecks(lab)),
     {
       name: 'spf-record-parity',
       kind: 'parity',

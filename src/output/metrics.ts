@@ -4,6 +4,11 @@ function gauge(name: string, help: string, policy: MetricFamily['policy'], value
   return { name, help, type: 'gauge', policy, samples: [{ labels: {}, value }] };
 }
 
+/** A command's own gauge family, pushed by every run, with its labelled samples. */
+export function gaugeFamily(name: string, help: string, samples: MetricFamily['samples']): MetricFamily {
+  return { name, help, type: 'gauge', policy: 'every-run', samples };
+}
+
 /**
  * The run-level families every command gets, so no command re-implements them
  * (blackbox_exporter's probe_success). <prefix>_last_success_timestamp_seconds

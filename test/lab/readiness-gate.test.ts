@@ -2,14 +2,12 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
+import { labGateChecks, labGateEnv } from '../../lab/gate-checks.js';
 import { gate } from '../helpers/gate.js';
 
 const lab = inject('lab');
-const secrets = {
-  SMTP_PASSWORD: lab.users[0]!.password,
-  REDIS_PASSWORD: lab.redis.password,
-  PG_PASSWORD: lab.postgres.password,
-};
+const secrets = labGateEnv(lab);
+const labChecks = labGateChecks(lab);
 
 const servers: Server[] = [];
 /** An HTTP server on 127.0.0.1 whose answer the test changes as it goes. */
@@ -30,49 +28,7 @@ describe('readiness-gate against the lab', () => {
   it('passes when every kind of check is ready: DNS, SMTP, IMAP, Redis, PostgreSQL, TCP, TLS, command', async () => {
     const run = await gate(
       [
-        {
-          name: 'dns',
-          kind: 'dns',
-          servers: [lab.dns.server],
-          query: 'mail.mailops.test',
-          expect: ['127.0.0.1'],
-        },
-        {
-          name: 'smtp',
-          kind: 'smtp',
-          host: '127.0.0.1',
-          port: lab.smtp.submissionPort,
-          tls: 'starttls',
-          user: lab.users[0]!.address,
-          'password-env': 'SMTP_PASSWORD',
-          'ca-file': lab.caFile,
-        },
-        {
-          name: 'imap',
-          kind: 'imap',
-          host: '127.0.0.1',
-          port: lab.imap.imapsPort,
-          user: lab.users[0]!.address,
-          'password-env': 'SMTP_PASSWORD',
-          'ca-file': lab.caFile,
-        },
-        {
-          name: 'redis',
-          kind: 'redis',
-          host: '127.0.0.1',
-          port: lab.redis.port,
-          'password-env': 'REDIS_PASSWORD',
-        },
-        {
-          name: 'postgres',
-          kind: 'postgres',
-          host: '127.0.0.1',
-          port: lab.postgres.port,
-          user: lab.postgres.user,
-          'password-env': 'PG_PASSWORD',
-          query: 'SELECT 40 + 2',
-          expect: '42',
-        },
+        ...Object.values(labChecks),
         { name: 'tcp', kind: 'tcp', host: '127.0.0.1', port: lab.smtp.smtpPort },
         {
           name: 'tls',
@@ -111,24 +67,9 @@ describe('readiness-gate against the lab', () => {
   it('fails a wrong password, a wrong answer and a wrong query result, naming each', async () => {
     const run = await gate(
       [
-        { name: 'redis', kind: 'redis', host: '127.0.0.1', port: lab.redis.port, 'password-env': 'WRONG' },
-        {
-          name: 'dns',
-          kind: 'dns',
-          servers: [lab.dns.server],
-          query: 'mail.mailops.test',
-          expect: ['192.0.2.1'],
-        },
-        {
-          name: 'postgres',
-          kind: 'postgres',
-          host: '127.0.0.1',
-          port: lab.postgres.port,
-          user: lab.postgres.user,
-          'password-env': 'PG_PASSWORD',
-          query: 'SELECT 1',
-          expect: '2',
-        },
+        { ...labChecks.redis, 'password-env': 'WRONG' },
+        { ...labChecks.dns, expect: ['192.0.2.1'] },
+        { ...labChecks.postgres, query: 'SELECT 1', expect: '2' },
       ],
       ['--timeout', '1s'],
       { ...secrets, WRONG: 'not-the-password' },

@@ -1,13 +1,6 @@
-import type { CheckResult, MetricFamily, Report } from '../../checks/types.js';
+import type { CheckResult, Report } from '../../checks/types.js';
+import { gaugeFamily } from '../../output/metrics.js';
 import type { CheckOutcome } from './runner.js';
-
-const gauge = (name: string, help: string, samples: MetricFamily['samples']): MetricFamily => ({
-  name,
-  help,
-  type: 'gauge',
-  policy: 'every-run',
-  samples,
-});
 
 export function gateReport(
   outcomes: CheckOutcome[],
@@ -43,22 +36,22 @@ export function gateReport(
         ]
       : [],
     metrics: [
-      gauge('readiness_gate_skipped', 'Whether the gate was overridden with --skip.', [
+      gaugeFamily('readiness_gate_skipped', 'Whether the gate was overridden with --skip.', [
         { labels: {}, value: skipped ? 1 : 0 },
       ]),
-      gauge(
+      gaugeFamily(
         'readiness_check_success',
         'Whether the check was ready by the deadline.',
         outcomes.map((o) => ({ labels: { check: o.name }, value: o.ready ? 1 : 0 })),
       ),
-      gauge(
+      gaugeFamily(
         'readiness_check_time_to_ready_seconds',
         'Seconds from the gate start until the check was ready (ready checks only).',
         outcomes
           .filter((o) => o.ready)
           .map((o) => ({ labels: { check: o.name }, value: (o.timeToReadyMs ?? 0) / 1000 })),
       ),
-      gauge(
+      gaugeFamily(
         'readiness_check_attempts',
         'Attempts the check took.',
         outcomes.map((o) => ({ labels: { check: o.name }, value: o.attempts })),

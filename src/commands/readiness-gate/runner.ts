@@ -34,6 +34,19 @@ export async function runChecks(
       options.progress.begin(spec.name, `${spec.kind} check, up to ${budget} ms an attempt`);
       let attempts = 0;
       let detail = 'not attempted before the deadline';
+      const outcome = (ready: boolean, terminal: boolean): CheckOutcome => {
+        const durationMs = Date.now() - started;
+        return {
+          name: spec.name,
+          kind: spec.kind,
+          ready,
+          attempts,
+          ...(ready ? { timeToReadyMs: durationMs } : {}),
+          detail,
+          terminal,
+          durationMs,
+        };
+      };
       for (;;) {
         if (options.signal.aborted) break;
         attempts++;
@@ -45,44 +58,18 @@ export async function runChecks(
         }));
         detail = result.detail;
         if (result.ok) {
-          const timeToReadyMs = Date.now() - started;
           options.progress.end(spec.name, 'pass', `${detail} (attempt ${attempts})`);
-          return {
-            name: spec.name,
-            kind: spec.kind,
-            ready: true,
-            attempts,
-            timeToReadyMs,
-            detail,
-            terminal: false,
-            durationMs: timeToReadyMs,
-          };
+          return outcome(true, false);
         }
         if (result.terminal || options.once) {
           options.progress.end(spec.name, 'fail', detail);
-          return {
-            name: spec.name,
-            kind: spec.kind,
-            ready: false,
-            attempts,
-            detail,
-            terminal: result.terminal === true,
-            durationMs: Date.now() - started,
-          };
+          return outcome(false, result.terminal === true);
         }
         options.progress.update(spec.name, `attempt ${attempts}: ${detail}`);
         if (!(await sleep(options.intervalMs, options.signal))) break;
       }
       options.progress.end(spec.name, 'fail', `deadline reached: ${detail}`);
-      return {
-        name: spec.name,
-        kind: spec.kind,
-        ready: false,
-        attempts,
-        detail,
-        terminal: false,
-        durationMs: Date.now() - started,
-      };
+      return outcome(false, false);
     }),
   );
 }

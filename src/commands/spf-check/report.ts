@@ -1,4 +1,5 @@
 import { LOOKUP_LIMIT, VOID_LIMIT } from '../../checks/spf/analyze.js';
+import { gaugeFamily } from '../../output/metrics.js';
 import type { CheckResult, MetricFamily, Status } from '../../checks/types.js';
 import type { SpfCheckOptions } from './expectations.js';
 import type { ResolverView } from './view.js';
@@ -101,38 +102,30 @@ export function spfChecks(opts: SpfCheckOptions, views: ResolverView[]): CheckRe
   }));
 }
 
-const gauge = (name: string, help: string, samples: MetricFamily['samples']): MetricFamily => ({
-  name,
-  help,
-  type: 'gauge',
-  policy: 'every-run',
-  samples,
-});
-
 export function spfFamilies(domain: string, views: ResolverView[]): MetricFamily[] {
   const per = (value: (v: ResolverView) => number) =>
     views.map((v) => ({ labels: { domain, resolver: v.resolver }, value: value(v) }));
   const expectations = views[0]?.expectations ?? [];
   return [
-    gauge(
+    gaugeFamily(
       'spf_record_present',
       'Whether the resolver serves exactly one v=spf1 record.',
       per((v) => (v.analysis.record ? 1 : 0)),
     ),
-    gauge('spf_resolvers_agree', 'Whether every resolver serves the same record.', [
+    gaugeFamily('spf_resolvers_agree', 'Whether every resolver serves the same record.', [
       { labels: { domain }, value: resolversAgree(views) ? 1 : 0 },
     ]),
-    gauge(
+    gaugeFamily(
       'spf_dns_lookups',
       `DNS-mechanism lookups the record tree costs (limit ${LOOKUP_LIMIT}).`,
       per((v) => v.analysis.lookups),
     ),
-    gauge(
+    gaugeFamily(
       'spf_void_lookups',
       `Void lookups in the record tree (limit ${VOID_LIMIT}).`,
       per((v) => v.analysis.voidLookups),
     ),
-    gauge(
+    gaugeFamily(
       'spf_expectation_met',
       'Whether an expectation holds on every resolver.',
       expectations.map((e, i) => ({
