@@ -110,6 +110,34 @@ describe('readiness-gate against the lab', () => {
     expect(run.metric('readiness_check_time_to_ready_seconds', 'smoke')).toBeGreaterThan(0);
   });
 
+  it('sends headers from env (a secret never shown) and checks the body', async () => {
+    let seen = '';
+    const url = await httpServer(() => ({ status: 200, body: { version: '2.4.1' } }));
+    const server = servers.at(-1)!;
+    server.prependListener('request', (req: { headers: Record<string, string | undefined> }) => {
+      seen = req.headers.authorization ?? '';
+    });
+    const check = {
+      name: 'api',
+      kind: 'http',
+      url,
+      'headers-from-env': { Authorization: 'API_AUTH' },
+      'body-contains': '"version"',
+      json: [{ path: '$.version', equals: '2.4.2' }],
+    };
+    const run = await gate([check], ['--timeout', '700ms'], { API_AUTH: 'Bearer s3cret-token-123' });
+    expect(seen).toBe('Bearer s3cret-token-123');
+    expect(run.check('api')?.summary).toBe(
+      `not ready at the deadline: ${url}: $.version is "2.4.1", expected "2.4.2"`,
+    );
+    expect(run.stdout + run.stderr).not.toContain('s3cret-token-123');
+    const unset = await gate([check]);
+    expect(unset.exitCode).toBe(2);
+    expect(unset.stderr.trim()).toBe(
+      'mailops: checks.api.headers-from-env.Authorization: expected API_AUTH to be set, got nothing',
+    );
+  });
+
   it('fails at the one deadline and names the check that never became ready', async () => {
     const url = await httpServer(() => ({ status: 200, body: {} }));
     const run = await gate(
