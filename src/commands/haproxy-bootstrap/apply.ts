@@ -1,0 +1,59 @@
+import { copyFile, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { runShell } from '../../checks/shell.js';
+
+export type ApplyOutcome =
+  | { state: 'unchanged' }
+  | { state: 'applied'; backup?: string; reloaded: boolean }
+  | { state: 'invalid'; output: string }
+  | { state: 'reload-failed'; output: string; restored: boolean };
+
+const quote = (path: string) => `'${path.replace(/'/g, `'\\''`)}'`;
+
+/** The current text of a target file; an absent file is empty (the first run creates it). */
+export async function readTarget(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return '';
+    throw error;
+  }
+}
+
+/**
+ * Validate, then replace, then reload: the candidate is written next to the file
+ * and validated there ({file} in the command); only a valid candidate is renamed
+ * over the file, after the previous version is kept as <file>.bak. A failed reload
+ * puts the previous version back.
+ */
+export async function applyCandidate(
+  file: string,
+  current: string,
+  candidate: string,
+  options: { validateCmd?: string | undefined; reloadCmd?: string | undefined; signal: AbortSignal },
+): Promise<ApplyOutcome> {
+  if (candidate === current) return { state: 'unchanged' };
+  const temp = join(dirname(file), `.${basename(file)}.mailops-${process.pid}.tmp`);
+  await writeFile(temp, candidate);
+  try {
+    if (options.validateCmd) {
+      const check = await runShell(options.validateCmd.replaceAll('{file}', quote(temp)), {
+        signal: options.signal,
+      });
+      if (check.code !== 0) return { state: 'invalid', output: check.output.replaceAll(temp, file) };
+    }
+    const backup = current === '' ? undefined : `${file}.bak`;
+    if (backup) await copyFile(file, backup);
+    await rename(temp, file);
+    if (!options.reloadCmd) return { state: 'applied', ...(backup ? { backup } : {}), reloaded: false };
+    const reload = await runShell(options.reloadCmd, { signal: options.signal });
+    if (reload.code === 0) return { state: 'applied', ...(backup ? { backup } : {}), reloaded: true };
+    if (backup) {
+      await copyFile(backup, temp);
+      await rename(temp, file);
+    } else await rm(file, { force: true });
+    return { state: 'reload-failed', output: reload.output, restored: true };
+  } finally {
+    await rm(temp, { force: true });
+  }
+}

@@ -1,0 +1,100 @@
+import { createTwoFilesPatch } from 'diff';
+import type { OptionValues, RunContext } from '../../cli/command-spec.js';
+import type { CheckResult, Report, Status } from '../../checks/types.js';
+import { describeValue } from '../../config/issues.js';
+import { UsageError } from '../../errors.js';
+import { applyCandidate, readTarget } from './apply.js';
+import { mergeSections } from './cfg-sections.js';
+import { lintSpec } from './lint.js';
+import { renderSections } from './render-cfg.js';
+import { loadSpec } from './spec-file.js';
+
+/** Renders the spec into the target file: --check (drift, exit 1), --dry-run (diff), or validate, write, reload. */
+export async function run(values: OptionValues, ctx: RunContext): Promise<Report> {
+  const startedAt = Date.now();
+  const specFile = values.spec;
+  const file = values.file;
+  if (typeof specFile !== 'string')
+    throw new UsageError(`--spec: expected a YAML spec file, got ${describeValue(specFile)}`);
+  if (typeof file !== 'string')
+    throw new UsageError(`--file: expected the haproxy.cfg to write, got ${describeValue(file)}`);
+  const spec = await loadSpec(specFile);
+  const current = await readTarget(file);
+  const candidate = mergeSections(current, renderSections(spec));
+  const diff =
+    candidate === current
+      ? []
+      : createTwoFilesPatch(file, `${file} (from ${specFile})`, current, candidate, '', '', { context: 3 })
+          .split('\n')
+          .slice(1)
+          .filter((line, i, all) => i < all.length - 1 || line !== '');
+  const checks: CheckResult[] = [];
+  const check = (name: string, status: Status, summary: string) =>
+    checks.push({ name, status, summary, durationMs: Date.now() - startedAt });
+  check('spec', 'pass', `${spec.frontends.length} frontends, ${spec.backends.length} backends`);
+
+  let status: Status = 'pass';
+  let summary: string;
+  const mode = values.check === true ? 'check' : values['dry-run'] === true ? 'dry-run' : 'apply';
+  if (candidate === current) {
+    check('compare', 'pass', 'no changes: the file already matches the spec');
+    summary = `no changes: ${file} matches ${specFile}`;
+  } else if (mode === 'check') {
+    status = 'fail';
+    check(
+      'compare',
+      'fail',
+      `${file} differs from the spec (${diff.filter((l) => /^[-+][^-+]/.test(l)).length} lines)`,
+    );
+    summary = `drift: ${file} differs from ${specFile}`;
+  } else if (mode === 'dry-run') {
+    check('compare', 'pass', 'changes shown below, nothing written');
+    summary = `dry run: ${file} would change`;
+  } else {
+    const outcome = await applyCandidate(file, current, candidate, {
+      validateCmd: values['validate-cmd'] as string | undefined,
+      reloadCmd: values['reload-cmd'] as string | undefined,
+      signal: ctx.signal,
+    });
+    if (outcome.state === 'invalid') {
+      status = 'fail';
+      check(
+        'validate',
+        'fail',
+        `rejected, ${file} left as it was: ${outcome.output.split('\n').slice(-3).join(' | ')}`,
+      );
+      summary = `validation failed: ${file} unchanged`;
+    } else if (outcome.state === 'reload-failed') {
+      status = 'fail';
+      check('validate', 'pass', 'accepted');
+      check(
+        'reload',
+        'fail',
+        `failed, previous ${file} restored: ${outcome.output.split('\n').at(-1) ?? ''}`,
+      );
+      summary = `reload failed: previous ${file} restored`;
+    } else {
+      if (values['validate-cmd']) check('validate', 'pass', 'accepted');
+      const applied = outcome.state === 'applied' ? outcome : undefined;
+      check(
+        'write',
+        'pass',
+        `written atomically${applied?.backup ? `, previous version in ${applied.backup}` : ''}`,
+      );
+      if (applied?.reloaded) check('reload', 'pass', 'reloaded');
+      summary = `applied: ${file} now matches ${specFile}`;
+    }
+  }
+  return {
+    command: 'haproxy-bootstrap',
+    metricPrefix: 'haproxy_bootstrap',
+    status,
+    summary,
+    startedAt: new Date(startedAt).toISOString(),
+    durationMs: Date.now() - startedAt,
+    checks,
+    metrics: [],
+    warnings: lintSpec(spec),
+    ...(mode !== 'apply' && diff.length ? { footer: diff } : {}),
+  };
+}
