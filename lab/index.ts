@@ -50,8 +50,10 @@ export interface Lab {
   dns: DnsServer;
   /** A second authoritative server with the next version of spf.test (fixtures/zones-next). */
   dnsNext: DnsServer;
-  smtp: { smtpPort: number; submissionPort: number; logFile: string; configDir: string };
-  imap: { imapPort: number; imapsPort: number; config: string };
+  /** proxiedPort: postscreen expecting PROXY v2 (postscreen_upstream_proxy_protocol = haproxy). */
+  smtp: { smtpPort: number; submissionPort: number; proxiedPort: number; logFile: string; configDir: string };
+  /** proxiedPort: an IMAP listener with haproxy = yes. */
+  imap: { imapPort: number; imapsPort: number; proxiedPort: number; config: string; logFile: string };
   haproxy: { port: number; config: string };
   redis: { port: number; password: string };
   postgres: { port: number; user: string; password: string; database: string };

@@ -16,6 +16,8 @@ export interface MailUser {
 export async function startDovecot(ctx: LabContext, tls: LabTls, users: MailUser[]): Promise<Started> {
   const imapPort = await ctx.port();
   const imapsPort = await ctx.port();
+  // IMAP behind a load balancer: the client address arrives in a PROXY header (haproxy = yes).
+  const proxiedPort = await ctx.port();
   const run = ctx.path('dovecot-run');
   const mail = ctx.path('mail');
   mkdirSync(run, { recursive: true });
@@ -38,6 +40,7 @@ instance_name = mailops-lab-${imapPort}
 hostname = mail.${ctx.domain}
 protocols = imap lmtp
 listen = 127.0.0.1
+haproxy_trusted_networks = 127.0.0.1/32
 log_path = ${ctx.path('dovecot.log')}
 ssl = yes
 ssl_cert = <${tls.certFile}
@@ -69,6 +72,11 @@ service imap-login {
     port = ${imapsPort}
     ssl = yes
   }
+  inet_listener imap_proxied {
+    address = 127.0.0.1
+    port = ${proxiedPort}
+    haproxy = yes
+  }
 }
 service lmtp {
   unix_listener ${lmtpSocket} {
@@ -91,6 +99,14 @@ protocol lmtp {
     name: 'dovecot',
     pid,
     expect: 'dovecot',
-    info: { imapPort, imapsPort, config: conf, lmtpSocket, authSocket },
+    info: {
+      imapPort,
+      imapsPort,
+      proxiedPort,
+      config: conf,
+      lmtpSocket,
+      authSocket,
+      logFile: ctx.path('dovecot.log'),
+    },
   };
 }

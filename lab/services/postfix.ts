@@ -44,6 +44,8 @@ export interface PostfixSockets {
 export async function startPostfix(ctx: LabContext, tls: LabTls, sockets: PostfixSockets): Promise<Started> {
   const smtpPort = await ctx.port();
   const submissionPort = await ctx.port();
+  // postscreen behind a load balancer: the client address arrives in a PROXY v2 header.
+  const proxiedPort = await ctx.port();
   const confDir = ctx.path('postfix');
   const queueDir = ctx.path('postfix-queue');
   const dataDir = ctx.path('postfix-data');
@@ -98,6 +100,9 @@ export async function startPostfix(ctx: LabContext, tls: LabTls, sockets: Postfi
       '  -o smtpd_tls_auth_only=yes',
       '  -o smtpd_client_restrictions=permit_sasl_authenticated,reject',
       '  -o smtpd_relay_restrictions=permit_sasl_authenticated,reject',
+      `127.0.0.1:${proxiedPort} inet n - n - 1 postscreen`,
+      '  -o postscreen_upstream_proxy_protocol=haproxy',
+      'smtpd     pass  -       -       n       -       -       smtpd',
       ...SERVICES,
       '',
     ].join('\n'),
@@ -111,7 +116,11 @@ export async function startPostfix(ctx: LabContext, tls: LabTls, sockets: Postfi
   const pidFile = `${queueDir}/pid/master.pid`;
   await waitFor(
     'postfix',
-    async () => existsSync(pidFile) && (await portOpen(smtpPort)) && (await portOpen(submissionPort)),
+    async () =>
+      existsSync(pidFile) &&
+      (await portOpen(smtpPort)) &&
+      (await portOpen(submissionPort)) &&
+      (await portOpen(proxiedPort)),
   );
   // The master daemon runs in a session of its own (setsid), apart from the start-fg script.
   const master = Number(readFileSync(pidFile, 'utf8').trim());
@@ -120,6 +129,6 @@ export async function startPostfix(ctx: LabContext, tls: LabTls, sockets: Postfi
     pid: master,
     expect: 'master',
     also: [{ pid: script, expect: 'postfix' }],
-    info: { smtpPort, submissionPort, configDir: confDir, logFile },
+    info: { smtpPort, submissionPort, proxiedPort, configDir: confDir, logFile },
   };
 }

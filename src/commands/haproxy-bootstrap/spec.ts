@@ -1,9 +1,42 @@
 import type { CommandSpec } from '../../cli/command-spec.js';
 
+const verify: CommandSpec = {
+  name: 'verify',
+  configKey: 'haproxy-bootstrap-verify',
+  summary: "connect through every declared frontend and wait for the backend's banner",
+  defaultJob: 'haproxy-bootstrap-verify',
+  options: [
+    { name: 'spec', arg: '<file>', description: 'YAML spec of frontends and backends', kind: 'string' },
+    {
+      name: 'connect-host',
+      arg: '<host>',
+      description: 'connect here instead of each bind address (NAT, or a wildcard bind)',
+      kind: 'string',
+    },
+    {
+      name: 'connect-timeout',
+      arg: '<duration>',
+      description: 'budget for each connection and its banner',
+      kind: 'duration',
+      default: 10_000,
+    },
+    {
+      name: 'ca-file',
+      arg: '<file>',
+      description: 'PEM CA bundle for implicit-TLS frontends',
+      kind: 'string',
+    },
+    { name: 'insecure', description: 'do not verify TLS certificates', kind: 'flag' },
+  ],
+  defaultTimeoutMs: () => 60_000,
+  load: () => import('./verify.js'),
+};
+
 export const haproxyBootstrap: CommandSpec = {
   name: 'haproxy-bootstrap',
   summary: 'idempotent PROXY-v2 mail frontends in haproxy.cfg, validated before they are applied',
   defaultJob: 'haproxy-bootstrap',
+  subcommands: [verify],
   options: [
     { name: 'spec', arg: '<file>', description: 'YAML spec of frontends and backends', kind: 'string' },
     {

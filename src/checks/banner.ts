@@ -1,0 +1,59 @@
+import { connect as netConnect } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
+import { serverName, verification } from './tls-options.js';
+
+export interface BannerTarget {
+  host: string;
+  port: number;
+  /** Implicit TLS (465, 993, 995) before the banner. */
+  tls: boolean;
+  ca?: string;
+  insecure: boolean;
+}
+
+/**
+ * The first line a server sends (SMTP 220, IMAP * OK, POP3 +OK), or why none came:
+ * refused, closed (a load balancer with no live backend closes at once), or silent
+ * past timeoutMs. The socket is closed either way.
+ */
+export function readBanner(
+  target: BannerTarget,
+  options: { timeoutMs: number; signal?: AbortSignal | undefined; localAddress?: string | undefined },
+): Promise<{ line: string } | { error: string }> {
+  return new Promise((resolve) => {
+    const socket = target.tls
+      ? tlsConnect({
+          host: target.host,
+          port: target.port,
+          servername: serverName(target.host),
+          ...verification(target),
+          ...(options.localAddress ? { localAddress: options.localAddress } : {}),
+        })
+      : netConnect({
+          host: target.host,
+          port: target.port,
+          ...(options.localAddress ? { localAddress: options.localAddress } : {}),
+        });
+    let buffer = '';
+    const finish = (result: { line: string } | { error: string }) => {
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+      socket.destroy();
+      resolve(result);
+    };
+    const timer = setTimeout(
+      () => finish({ error: `no banner within ${options.timeoutMs} ms` }),
+      options.timeoutMs,
+    );
+    const onAbort = () => finish({ error: 'stopped at the deadline' });
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => {
+      buffer += chunk;
+      const end = buffer.indexOf('\n');
+      if (end >= 0) finish({ line: buffer.slice(0, end).replace(/\r$/, '') });
+    });
+    socket.once('error', (error: NodeJS.ErrnoException) => finish({ error: error.code ?? error.message }));
+    socket.once('close', () => finish({ error: 'closed before a banner' }));
+  });
+}

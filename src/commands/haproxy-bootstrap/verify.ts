@@ -1,0 +1,78 @@
+import { readFile } from 'node:fs/promises';
+import type { OptionValues, RunContext } from '../../cli/command-spec.js';
+import { readBanner } from '../../checks/banner.js';
+import type { CheckResult, Report } from '../../checks/types.js';
+import { describeValue } from '../../config/issues.js';
+import { UsageError } from '../../errors.js';
+import { loadSpec, type Protocol, protocolOf } from './spec-file.js';
+
+const BANNER: Record<Protocol, RegExp> = {
+  smtp: /^220[ -]/,
+  submission: /^220[ -]/,
+  smtps: /^220[ -]/,
+  imap: /^\* (OK|PREAUTH)\b/i,
+  imaps: /^\* (OK|PREAUTH)\b/i,
+  pop3: /^\+OK\b/,
+  pop3s: /^\+OK\b/,
+  sieve: /^("IMPLEMENTATION"|OK\b)/i,
+  other: /./,
+};
+const IMPLICIT_TLS = new Set<Protocol>(['smtps', 'imaps', 'pop3s']);
+const WILDCARD = new Set(['*', '0.0.0.0', '::', '[::]', '']);
+
+/** Connects through every declared frontend and waits for the backend's banner: proof right after applying. */
+export async function run(values: OptionValues, ctx: RunContext): Promise<Report> {
+  const startedAt = Date.now();
+  if (typeof values.spec !== 'string')
+    throw new UsageError(`--spec: expected a YAML spec file, got ${describeValue(values.spec)}`);
+  const spec = await loadSpec(values.spec);
+  const ca = typeof values['ca-file'] === 'string' ? await readFile(values['ca-file'], 'utf8') : undefined;
+  const timeoutMs = values['connect-timeout'] as number;
+  const checks = await Promise.all(
+    spec.frontends.map(async (f): Promise<CheckResult> => {
+      const since = Date.now();
+      const protocol = protocolOf(f);
+      const host =
+        (values['connect-host'] as string | undefined) ??
+        (WILDCARD.has(f.bind.address) ? '127.0.0.1' : f.bind.address);
+      const where = `${host}:${f.bind.port}`;
+      ctx.progress.begin(f.name, `${protocol} banner through ${where}`);
+      const banner = await readBanner(
+        {
+          host,
+          port: f.bind.port,
+          tls: IMPLICIT_TLS.has(protocol),
+          insecure: values.insecure === true,
+          ...(ca ? { ca } : {}),
+        },
+        { timeoutMs, signal: ctx.signal },
+      );
+      const ok = 'line' in banner && BANNER[protocol].test(banner.line);
+      const summary =
+        'line' in banner
+          ? `${ok ? '' : `expected a ${protocol} banner, got: `}${banner.line} (via ${where})`
+          : `${where}: ${banner.error} (is backend ${f.backend} up?)`;
+      ctx.progress.end(f.name, ok ? 'pass' : 'fail', summary);
+      return {
+        name: `frontend ${f.name}`,
+        status: ok ? 'pass' : 'fail',
+        summary,
+        durationMs: Date.now() - since,
+      };
+    }),
+  );
+  const failed = checks.filter((c) => c.status !== 'pass');
+  return {
+    command: 'haproxy-bootstrap verify',
+    metricPrefix: 'haproxy_bootstrap_verify',
+    status: failed.length ? 'fail' : 'pass',
+    summary: failed.length
+      ? `${failed.length} of ${checks.length} frontends gave no banner: ${failed.map((c) => c.name.replace('frontend ', '')).join(', ')}`
+      : `all ${checks.length} frontends answer with their backend's banner`,
+    startedAt: new Date(startedAt).toISOString(),
+    durationMs: Date.now() - startedAt,
+    checks,
+    metrics: [],
+    warnings: [],
+  };
+}

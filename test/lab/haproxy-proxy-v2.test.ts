@@ -1,0 +1,147 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { stringify } from 'yaml';
+import type { Report } from '../../src/checks/types.js';
+import { mailops } from '../helpers/cli.js';
+import { tempDir } from '../helpers/scratch.js';
+
+const lab = inject('lab');
+/** The "real client": a loopback address other than HAProxy's own 127.0.0.1. */
+const CLIENT = '127.0.0.5';
+let haproxy: ChildProcess | undefined;
+afterAll(() => haproxy?.kill('SIGTERM'));
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+
+async function until(what: string, test: () => boolean, ms = 8000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!test()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** A client conversation from CLIENT: read a greeting, send lines, read until the pattern. */
+function converse(port: number, lines: string[], done: RegExp): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port, localAddress: CLIENT });
+    let text = '';
+    let sent = false;
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => {
+      text += chunk;
+      if (!sent && text.includes('\n')) {
+        sent = true;
+        socket.write(lines.map((l) => `${l}\r\n`).join(''));
+      }
+      if (done.test(text)) {
+        socket.end();
+        resolve(text);
+      }
+    });
+    socket.on('error', reject);
+    setTimeout(() => reject(new Error(`no ${String(done)} in ${JSON.stringify(text)}`)), 10_000);
+  });
+}
+
+describe('haproxy-bootstrap end to end: real HAProxy, PROXY v2 to Postfix postscreen and Dovecot', () => {
+  it('delivers the real client address to postscreen and Dovecot, and verify checks every frontend', async () => {
+    const [smtpPort, imapPort, deadPort] = [await freePort(), await freePort(), await freePort()];
+    const dir = tempDir('haproxy-e2e');
+    const backends = [
+      {
+        name: 'postscreen',
+        check: { type: 'tcp', interval: '2m' },
+        servers: [{ name: 'postfix', address: '127.0.0.1', port: lab.smtp.proxiedPort }],
+      },
+      { name: 'dovecot', servers: [{ name: 'dovecot', address: '127.0.0.1', port: lab.imap.proxiedPort }] },
+      { name: 'gone', servers: [{ name: 'nobody', address: '127.0.0.1', port: 1 }] },
+    ];
+    const frontends = [
+      {
+        name: 'smtp_in',
+        bind: { address: '127.0.0.1', port: smtpPort },
+        protocol: 'smtp',
+        backend: 'postscreen',
+      },
+      {
+        name: 'imap_in',
+        bind: { address: '127.0.0.1', port: imapPort },
+        protocol: 'imap',
+        backend: 'dovecot',
+      },
+      { name: 'dead_in', bind: { address: '127.0.0.1', port: deadPort }, protocol: 'smtp', backend: 'gone' },
+    ];
+    const fullSpec = join(dir, 'spec.yaml');
+    const liveSpec = join(dir, 'live.yaml');
+    writeFileSync(fullSpec, stringify({ backends, frontends }));
+    writeFileSync(liveSpec, stringify({ backends: backends.slice(0, 2), frontends: frontends.slice(0, 2) }));
+    const cfg = join(dir, 'haproxy.cfg');
+    const bootstrap = await mailops(['haproxy-bootstrap', '--spec', fullSpec, '--file', cfg]);
+    expect(bootstrap.exitCode, bootstrap.stderr).toBe(0);
+
+    haproxy = spawn('/usr/sbin/haproxy', ['-db', '-f', cfg], { stdio: 'ignore' });
+    const verify = async (spec: string) => {
+      const run = await mailops([
+        'haproxy-bootstrap',
+        'verify',
+        '--spec',
+        spec,
+        '--connect-timeout',
+        '3s',
+        '--output',
+        'json',
+      ]);
+      return { ...run, report: JSON.parse(run.stdout) as Report };
+    };
+    let live = await verify(liveSpec);
+    for (let i = 0; i < 30 && live.exitCode !== 0; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      live = await verify(liveSpec);
+    }
+    expect(live.exitCode).toBe(0);
+    expect(live.report.checks.map((c) => c.summary)).toEqual([
+      expect.stringMatching(
+        new RegExp(`^220 mail\\.mailops\\.test ESMTP Postfix \\(via 127\\.0\\.0\\.1:${smtpPort}\\)$`),
+      ),
+      expect.stringMatching(
+        new RegExp(`^\\* OK .*Dovecot.* ready\\. \\(via 127\\.0\\.0\\.1:${imapPort}\\)$`),
+      ),
+    ]);
+
+    const smtp = await converse(smtpPort, ['EHLO client.mailops.test', 'QUIT'], /^221 /m);
+    expect(smtp).toMatch(/^250[ -]/m);
+    await until(
+      'postscreen to log the client from the PROXY header',
+      () =>
+        readFileSync(lab.smtp.logFile, 'utf8').includes(`postscreen[`) &&
+        new RegExp(
+          `postscreen\\[\\d+\\]: CONNECT from \\[${CLIENT.replace(/\./g, '\\.')}\\]:\\d+ to \\[127\\.0\\.0\\.1\\]:${smtpPort}`,
+        ).test(readFileSync(lab.smtp.logFile, 'utf8')),
+    );
+    await converse(imapPort, ['a LOGOUT'], /^a OK/m);
+    await until('Dovecot to log the client from the PROXY header', () =>
+      new RegExp(`imap-login: .*rip=${CLIENT.replace(/\./g, '\\.')}, lip=127\\.0\\.0\\.1`).test(
+        readFileSync(lab.imap.logFile, 'utf8'),
+      ),
+    );
+
+    const withDead = await verify(fullSpec);
+    expect(withDead.exitCode).toBe(1);
+    expect(withDead.report.summary).toBe('1 of 3 frontends gave no banner: dead_in');
+    expect(withDead.report.checks.find((c) => c.name === 'frontend dead_in')?.summary).toMatch(
+      new RegExp(
+        `^127\\.0\\.0\\.1:${deadPort}: (closed before a banner|ECONNRESET|no banner within 3000 ms) \\(is backend gone up\\?\\)$`,
+      ),
+    );
+  });
+});
