@@ -5,6 +5,7 @@ import { describeValue } from '../../config/issues.js';
 import { UsageError } from '../../errors.js';
 import { applyCandidate, readTarget } from './apply.js';
 import { mergeSections } from './cfg-sections.js';
+import { applyToConfigXml } from './pfsense-xml.js';
 import { lintSpec } from './lint.js';
 import { renderSections } from './render-cfg.js';
 import { loadSpec } from './spec-file.js';
@@ -20,7 +21,26 @@ export async function run(values: OptionValues, ctx: RunContext): Promise<Report
     throw new UsageError(`--file: expected the haproxy.cfg to write, got ${describeValue(file)}`);
   const spec = await loadSpec(specFile);
   const current = await readTarget(file);
-  const candidate = mergeSections(current, renderSections(spec));
+  const pfsense = values.target === 'pfsense-xml';
+  if (pfsense && current === '')
+    throw new UsageError(
+      `--file: expected pfSense's config.xml, got ${JSON.stringify(file)} (missing or empty)`,
+    );
+  let candidate: string;
+  try {
+    candidate = pfsense ? applyToConfigXml(current, spec) : mergeSections(current, renderSections(spec));
+  } catch (error) {
+    throw new UsageError(`${file}: ${(error as Error).message}`);
+  }
+  if (pfsense) {
+    // The edit is textual: prove the result still parses before anything is written.
+    const { XMLValidator } = await import('fast-xml-parser');
+    const valid = XMLValidator.validate(candidate);
+    if (valid !== true)
+      throw new Error(`internal: the edited ${file} is not well-formed XML (${valid.err.msg})`);
+  }
+  const validateCmd =
+    (values['validate-cmd'] as string | undefined) ?? (pfsense ? undefined : 'haproxy -c -f {file}');
   const diff =
     candidate === current
       ? []
@@ -52,7 +72,7 @@ export async function run(values: OptionValues, ctx: RunContext): Promise<Report
     summary = `dry run: ${file} would change`;
   } else {
     const outcome = await applyCandidate(file, current, candidate, {
-      validateCmd: values['validate-cmd'] as string | undefined,
+      validateCmd,
       reloadCmd: values['reload-cmd'] as string | undefined,
       signal: ctx.signal,
     });
@@ -74,7 +94,7 @@ export async function run(values: OptionValues, ctx: RunContext): Promise<Report
       );
       summary = `reload failed: previous ${file} restored`;
     } else {
-      if (values['validate-cmd']) check('validate', 'pass', 'accepted');
+      if (validateCmd) check('validate', 'pass', 'accepted');
       const applied = outcome.state === 'applied' ? outcome : undefined;
       check(
         'write',

@@ -34,7 +34,8 @@ const verify: CommandSpec = {
 
 export const haproxyBootstrap: CommandSpec = {
   name: 'haproxy-bootstrap',
-  summary: 'idempotent PROXY-v2 mail frontends in haproxy.cfg, validated before they are applied',
+  summary:
+    'idempotent PROXY-v2 mail frontends in haproxy.cfg or pfSense config.xml, validated before they are applied',
   defaultJob: 'haproxy-bootstrap',
   subcommands: [verify],
   options: [
@@ -42,14 +43,14 @@ export const haproxyBootstrap: CommandSpec = {
     {
       name: 'target',
       arg: '<target>',
-      description: 'what --file is',
-      kind: ['haproxy-cfg'],
+      description: "what --file is: a haproxy.cfg, or pfSense's config.xml",
+      kind: ['haproxy-cfg', 'pfsense-xml'],
       default: 'haproxy-cfg',
     },
     {
       name: 'file',
       arg: '<file>',
-      description: 'the haproxy.cfg to edit (created when absent)',
+      description: 'the haproxy.cfg (created when absent) or config.xml to edit',
       kind: 'string',
     },
     {
@@ -61,9 +62,9 @@ export const haproxyBootstrap: CommandSpec = {
     {
       name: 'validate-cmd',
       arg: '<cmd>',
-      description: 'validates the candidate before it replaces the file; {file} is its path',
+      description:
+        'validates the candidate before it replaces the file; {file} is its path (haproxy-cfg default: haproxy -c -f {file})',
       kind: 'string',
-      default: 'haproxy -c -f {file}',
     },
     {
       name: 'reload-cmd',
