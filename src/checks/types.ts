@@ -47,6 +47,8 @@ export interface Report {
   warnings: string[];
   /** Lines the text format prints after the verdict (an IO stats block). */
   footer?: string[];
+  /** A document the run produces (a generated script): the text format prints only it, for redirecting to a file. */
+  artifact?: string;
   /** False for runs that check one side only (dry runs): shown, never pushed. */
   pushable?: boolean;
 }

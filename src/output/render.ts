@@ -11,7 +11,7 @@ export interface RenderContext {
 }
 
 const renderers: Record<Format, (report: Report, ctx: RenderContext) => string> = {
-  text: (report, ctx) => renderText(report, ctx.color),
+  text: (report, ctx) => report.artifact ?? renderText(report, ctx.color),
   json: (report, ctx) =>
     `${JSON.stringify({ ...report, metrics: reportFamilies(report, ctx.nowMs) }, null, 2)}\n`,
   prom: (report, ctx) => exposition(reportFamilies(report, ctx.nowMs)),

@@ -12,11 +12,12 @@ export interface Ids {
   next(): number;
 }
 
-type Node = [string, string | Node[]];
+/** An element: its name and its text, or its children in order. */
+export type Node = [string, string | Node[]];
 const field = (name: string, value: string | number): Node => [name, String(value)];
 
 /** An <item> as lines, one tab per level, pfSense's own layout. */
-function lines([name, value]: Node, depth = 0): string[] {
+export function lines([name, value]: Node, depth = 0): string[] {
   const pad = '\t'.repeat(depth);
   if (typeof value === 'string') return [`${pad}<${name}>${escapeXml(value)}</${name}>`];
   if (value.length === 0) return [`${pad}<${name}></${name}>`];
@@ -24,7 +25,7 @@ function lines([name, value]: Node, depth = 0): string[] {
 }
 
 /** A server pool (ha_pools/item): check type and interval on the pool, send-proxy-v2 in each server's advanced field. */
-export function renderPool(b: Backend, spec: BootstrapSpec, ids: Ids): string[] {
+export function poolNode(b: Backend, spec: BootstrapSpec, ids: Ids): Node {
   const id = ids.pool(b.name) ?? ids.next();
   const servers: Node[] = b.servers.map((s) => [
     'item',
@@ -38,7 +39,7 @@ export function renderPool(b: Backend, spec: BootstrapSpec, ids: Ids): string[] 
       field('id', ids.server(b.name, s.name) ?? ids.next()),
     ],
   ]);
-  return lines([
+  return [
     'item',
     [
       field('name', b.name),
@@ -56,8 +57,10 @@ export function renderPool(b: Backend, spec: BootstrapSpec, ids: Ids): string[] 
       ['errorfiles', []],
       field('id', id),
     ],
-  ]);
+  ];
 }
+
+export const renderPool = (b: Backend, spec: BootstrapSpec, ids: Ids) => lines(poolNode(b, spec, ids));
 
 /** pfSense's bindable keys for the common addresses; anything else is "custom". */
 function extaddr(address: string): Node[] {
@@ -73,8 +76,8 @@ function extaddr(address: string): Node[] {
 }
 
 /** A frontend (ha_backends/item: the package's historical name), with desc, not descr. */
-export function renderFrontendItem(f: Frontend): string[] {
-  return lines([
+export function frontendNode(f: Frontend): Node {
+  return [
     'item',
     [
       field('name', f.name),
@@ -102,5 +105,7 @@ export function renderFrontendItem(f: Frontend): string[] {
       ['a_actionitems', []],
       ['a_errorfiles', []],
     ],
-  ]);
+  ];
 }
+
+export const renderFrontendItem = (f: Frontend) => lines(frontendNode(f));

@@ -5,10 +5,11 @@ import { describeValue } from '../../config/issues.js';
 import { UsageError } from '../../errors.js';
 import { applyCandidate, readTarget } from './apply.js';
 import { mergeSections } from './cfg-sections.js';
+import { emitPhp } from './emit-php.js';
 import { applyToConfigXml } from './pfsense-xml.js';
 import { lintSpec } from './lint.js';
 import { renderSections } from './render-cfg.js';
-import { loadSpec } from './spec-file.js';
+import { type BootstrapSpec, loadSpec } from './spec-file.js';
 
 /** Renders the spec into the target file: --check (drift, exit 1), --dry-run (diff), or validate, write, reload. */
 export async function run(values: OptionValues, ctx: RunContext): Promise<Report> {
@@ -17,9 +18,10 @@ export async function run(values: OptionValues, ctx: RunContext): Promise<Report
   const file = values.file;
   if (typeof specFile !== 'string')
     throw new UsageError(`--spec: expected a YAML spec file, got ${describeValue(specFile)}`);
+  const spec = await loadSpec(specFile);
+  if (values['emit-php'] === true) return phpReport(spec, specFile, startedAt);
   if (typeof file !== 'string')
     throw new UsageError(`--file: expected the haproxy.cfg to write, got ${describeValue(file)}`);
-  const spec = await loadSpec(specFile);
   const current = await readTarget(file);
   const pfsense = values.target === 'pfsense-xml';
   if (pfsense && current === '')
@@ -116,5 +118,22 @@ export async function run(values: OptionValues, ctx: RunContext): Promise<Report
     metrics: [],
     warnings: lintSpec(spec),
     ...(mode !== 'apply' && diff.length ? { footer: diff } : {}),
+  };
+}
+
+/** --emit-php: the script on stdout (text format), nothing read or written here. */
+function phpReport(spec: BootstrapSpec, specFile: string, startedAt: number): Report {
+  return {
+    command: 'haproxy-bootstrap',
+    metricPrefix: 'haproxy_bootstrap',
+    status: 'pass',
+    summary: `PHP for pfSense from ${specFile}: ${spec.backends.length} pools, ${spec.frontends.length} frontends`,
+    startedAt: new Date(startedAt).toISOString(),
+    durationMs: Date.now() - startedAt,
+    checks: [],
+    metrics: [],
+    warnings: lintSpec(spec),
+    artifact: emitPhp(spec, specFile),
+    pushable: false,
   };
 }

@@ -60,6 +60,12 @@ export const haproxyBootstrap: CommandSpec = {
     },
     { name: 'dry-run', description: 'print the diff, write nothing', kind: 'flag' },
     {
+      name: 'emit-php',
+      description:
+        "print a PHP script that applies the spec on pfSense and reloads through the package's own functions",
+      kind: 'flag',
+    },
+    {
       name: 'validate-cmd',
       arg: '<cmd>',
       description:
