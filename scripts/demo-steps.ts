@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { labGateChecks, labGateEnv } from '../lab/gate-checks.ts';
@@ -19,6 +19,14 @@ export function demoSteps(lab: Lab): DemoStep[] {
   const env = labProbeEnv(lab);
   const backups = join(lab.dir, 'backups');
   const backup = ['backup-rsync', '--source', `mail=${join(lab.dir, 'mail', lab.domain)}`, '--dest', backups];
+  const haproxyCfg = join(lab.dir, 'demo-haproxy.cfg');
+  copyFileSync(join(import.meta.dirname, '../fixtures/haproxy/base.cfg'), haproxyCfg);
+  const haproxySpec = [
+    '--spec',
+    join(import.meta.dirname, '../fixtures/haproxy/spec.yaml'),
+    '--file',
+    haproxyCfg,
+  ];
   const gateFile = join(lab.dir, 'gate.yaml');
   writeFileSync(gateFile, stringify({ 'readiness-gate': { checks: gateChecks(lab) } }));
   const gateEnv = labGateEnv(lab);
@@ -98,6 +106,16 @@ export function demoSteps(lab: Lab): DemoStep[] {
         lab.pushgateway.url,
       ],
       env: gateEnv,
+      expectExit: 0,
+    },
+    {
+      title: 'haproxy-bootstrap: PROXY-v2 mail frontends into a haproxy.cfg, validated by haproxy -c first',
+      args: ['haproxy-bootstrap', ...haproxySpec],
+      expectExit: 0,
+    },
+    {
+      title: 'haproxy-bootstrap --check: the file now matches the spec (drift detection for CI)',
+      args: ['haproxy-bootstrap', ...haproxySpec, '--check'],
       expectExit: 0,
     },
   ];
