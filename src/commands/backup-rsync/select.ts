@@ -1,4 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
+import { finishReport } from '../../checks/report.js';
 import type { OptionValues } from '../../cli/command-spec.js';
 import type { CheckResult, Report } from '../../checks/types.js';
 import { describeValue } from '../../config/issues.js';
@@ -36,16 +37,13 @@ export function snapshotReport(
   checks: CheckResult[],
   pushable: boolean,
 ): Report {
-  return {
+  return finishReport({
     command: `backup-rsync ${command}`,
     metricPrefix: `backup_${command}`,
     status,
     summary,
-    startedAt: new Date(startedAt).toISOString(),
-    durationMs: Date.now() - startedAt,
+    startedAt,
     checks,
-    metrics: [],
-    warnings: [],
     ...(pushable ? {} : { pushable: false }),
-  };
+  });
 }

@@ -1,4 +1,5 @@
 import { createTwoFilesPatch } from 'diff';
+import { finishReport } from '../../checks/report.js';
 import type { OptionValues, RunContext } from '../../cli/command-spec.js';
 import type { CheckResult, Report, Status } from '../../checks/types.js';
 import { describeValue } from '../../config/issues.js';
@@ -107,33 +108,29 @@ export async function run(values: OptionValues, ctx: RunContext): Promise<Report
       summary = `applied: ${file} now matches ${specFile}`;
     }
   }
-  return {
+  return finishReport({
     command: 'haproxy-bootstrap',
     metricPrefix: 'haproxy_bootstrap',
     status,
     summary,
-    startedAt: new Date(startedAt).toISOString(),
-    durationMs: Date.now() - startedAt,
+    startedAt,
     checks,
-    metrics: [],
     warnings: lintSpec(spec),
     ...(mode !== 'apply' && diff.length ? { footer: diff } : {}),
-  };
+  });
 }
 
 /** --emit-php: the script on stdout (text format), nothing read or written here. */
 function phpReport(spec: BootstrapSpec, specFile: string, startedAt: number): Report {
-  return {
+  return finishReport({
     command: 'haproxy-bootstrap',
     metricPrefix: 'haproxy_bootstrap',
     status: 'pass',
     summary: `PHP for pfSense from ${specFile}: ${spec.backends.length} pools, ${spec.frontends.length} frontends`,
-    startedAt: new Date(startedAt).toISOString(),
-    durationMs: Date.now() - startedAt,
+    startedAt,
     checks: [],
-    metrics: [],
     warnings: lintSpec(spec),
     artifact: emitPhp(spec, specFile),
     pushable: false,
-  };
+  });
 }

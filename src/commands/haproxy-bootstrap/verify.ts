@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { finishReport } from '../../checks/report.js';
 import type { OptionValues, RunContext } from '../../cli/command-spec.js';
 import { readBanner } from '../../checks/banner.js';
 import type { CheckResult, Report } from '../../checks/types.js';
@@ -62,17 +63,14 @@ export async function run(values: OptionValues, ctx: RunContext): Promise<Report
     }),
   );
   const failed = checks.filter((c) => c.status !== 'pass');
-  return {
+  return finishReport({
     command: 'haproxy-bootstrap verify',
     metricPrefix: 'haproxy_bootstrap_verify',
     status: failed.length ? 'fail' : 'pass',
     summary: failed.length
       ? `${failed.length} of ${checks.length} frontends gave no banner: ${failed.map((c) => c.name.replace('frontend ', '')).join(', ')}`
       : `all ${checks.length} frontends answer with their backend's banner`,
-    startedAt: new Date(startedAt).toISOString(),
-    durationMs: Date.now() - startedAt,
+    startedAt,
     checks,
-    metrics: [],
-    warnings: [],
-  };
+  });
 }
