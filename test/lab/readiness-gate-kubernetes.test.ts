@@ -52,7 +52,7 @@ describe('readiness-gate kubernetes-rollout (Kubernetes API stand-in replaying r
 
   it('is not ready while a new generation is not yet observed', async () => {
     kube.serve('deployments', 'dns', 'dns-3', recordedDeployments()['generation-not-observed']!);
-    const run = await gate([rollout('dns-3', 'dns-3')], ['--timeout', '1s']);
+    const run = await gate([rollout('dns-3', 'dns-3')], ['--timeout', '2s']);
     expect(run.exitCode).toBe(1);
     expect(run.check('dns-3')?.summary).toBe(
       'not ready at the deadline: deployment "dns-3": waiting for the spec update to be observed',
@@ -117,7 +117,7 @@ describe('readiness-gate kubernetes-rollout (Kubernetes API stand-in replaying r
       json: [{ path: '$.zones', equals: 3 }],
       'per-pod': { namespace: 'dns', selector: 'app=dns-1', port, kubeconfig },
     };
-    const run = await gate([check], ['--timeout', '1s']);
+    const run = await gate([check], ['--timeout', '3s']);
     expect(run.exitCode).toBe(1);
     expect(run.check('stats')?.summary).toBe(
       `not ready at the deadline: http://127.0.0.3:${port}/stats: $.zones is 2, expected 3`,

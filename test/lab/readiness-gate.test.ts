@@ -71,7 +71,7 @@ describe('readiness-gate against the lab', () => {
         { ...labChecks.dns, expect: ['192.0.2.1'] },
         { ...labChecks.postgres, query: 'SELECT 1', expect: '2' },
       ],
-      ['--timeout', '1s'],
+      ['--timeout', '3s'],
       { ...secrets, WRONG: 'not-the-password' },
     );
     expect(run.exitCode).toBe(1);
@@ -125,7 +125,7 @@ describe('readiness-gate against the lab', () => {
       'body-contains': '"version"',
       json: [{ path: '$.version', equals: '2.4.2' }],
     };
-    const run = await gate([check], ['--timeout', '700ms'], { API_AUTH: 'Bearer s3cret-token-123' });
+    const run = await gate([check], ['--timeout', '2s'], { API_AUTH: 'Bearer s3cret-token-123' });
     expect(seen).toBe('Bearer s3cret-token-123');
     expect(run.check('api')?.summary).toBe(
       `not ready at the deadline: ${url}: $.version is "2.4.1", expected "2.4.2"`,
@@ -191,7 +191,7 @@ describe('readiness-gate against the lab', () => {
           dns: { servers: [lab.dns.server, lab.dnsNext.server], query: 'spf.test', type: 'SOA' },
         },
       ],
-      ['--timeout', '800ms'],
+      ['--timeout', '2s'],
     );
     expect(soa.exitCode).toBe(1);
     expect(soa.check('soa')?.summary).toMatch(

@@ -56,7 +56,11 @@ export async function runChecks(
           detail: error instanceof Error ? error.message : String(error),
           terminal: false,
         }));
-        detail = result.detail;
+        if (!result.ok && attempt.aborted) {
+          // Cut short by the gate's deadline: the previous attempt's reason is the one worth reporting.
+          if (options.signal.aborted && attempts > 1) break;
+          detail = options.signal.aborted ? 'no answer before the deadline' : `no answer within ${budget} ms`;
+        } else detail = result.detail;
         if (result.ok) {
           options.progress.end(spec.name, 'pass', `${detail} (attempt ${attempts})`);
           return outcome(true, false);

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import type { Probe } from '../../src/commands/readiness-gate/kinds/types.js';
+import { runChecks } from '../../src/commands/readiness-gate/runner.js';
+import type { CheckSpec } from '../../src/commands/readiness-gate/schema.js';
+import type { Progress } from '../../src/output/progress.js';
+
+const quiet: Progress = { live: false, begin() {}, update() {}, end() {}, close: () => Promise.resolve() };
+const spec = (name: string, attemptMs = 10_000) =>
+  ({ name, kind: 'tcp', host: '127.0.0.1', port: 1, 'attempt-timeout': attemptMs }) as CheckSpec;
+/** A probe that hangs until its attempt is aborted, as a silent server does. */
+const hangs: Probe = ({ signal }) =>
+  new Promise((resolve) => signal.addEventListener('abort', () => resolve({ ok: false, detail: 'aborted' })));
+
+describe('the gate runner', () => {
+  it('keeps the last real reason when the deadline cuts an attempt short', async () => {
+    let calls = 0;
+    const probe: Probe = (ctx) =>
+      ++calls === 1 ? Promise.resolve({ ok: false, detail: 'HTTP 503' }) : hangs(ctx);
+    const [outcome] = await runChecks([{ spec: spec('api'), probe }], {
+      intervalMs: 10,
+      signal: AbortSignal.timeout(300),
+      progress: quiet,
+      once: false,
+    });
+    expect(outcome).toMatchObject({ ready: false, attempts: 2, detail: 'HTTP 503' });
+  });
+
+  it('names an attempt that used up its own budget, and retries', async () => {
+    const [outcome] = await runChecks([{ spec: spec('slow', 50), probe: hangs }], {
+      intervalMs: 10,
+      signal: AbortSignal.timeout(400),
+      progress: quiet,
+      once: false,
+    });
+    expect(outcome?.attempts).toBeGreaterThan(1);
+    expect(outcome?.detail).toBe('no answer within 50 ms');
+  });
+
+  it('stops at once on a terminal failure, and passes on the first ready attempt', async () => {
+    const outcomes = await runChecks(
+      [
+        {
+          spec: spec('stuck'),
+          probe: () =>
+            Promise.resolve({ ok: false, detail: 'exceeded its progress deadline', terminal: true }),
+        },
+        { spec: spec('up'), probe: () => Promise.resolve({ ok: true, detail: 'PONG' }) },
+      ],
+      { intervalMs: 10, signal: AbortSignal.timeout(5000), progress: quiet, once: false },
+    );
+    expect(outcomes.map((o) => [o.name, o.ready, o.attempts, o.terminal])).toEqual([
+      ['stuck', false, 1, true],
+      ['up', true, 1, false],
+    ]);
+  });
+});
