@@ -1,0 +1,115 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ClusterRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole';
+import { ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding';
+import { CronJob } from 'kubernetes-models/batch/v1/CronJob';
+import { Job } from 'kubernetes-models/batch/v1/Job';
+import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
+import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
+import { describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { commandSpecs } from '../../src/commands/index.js';
+import { probeRoundtrip } from '../../src/commands/probe-roundtrip/spec.js';
+import { parseConfig } from '../../src/config/load.js';
+import { sectionSchema } from '../../src/config/section.js';
+
+const dir = join(import.meta.dirname, '../../deploy/kubernetes');
+type Doc = { kind: string; metadata: { name: string }; [key: string]: unknown };
+const docs: Doc[] = readdirSync(dir)
+  .filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml')
+  .flatMap((f) => parseAllDocuments(readFileSync(join(dir, f), 'utf8')).map((d) => d.toJS() as Doc));
+const byName = (kind: string, name: string) => docs.find((d) => d.kind === kind && d.metadata.name === name)!;
+
+// The Kubernetes schemas (kubernetes-models, generated from the API's OpenAPI definitions).
+const MODELS: Record<string, new (data: never) => { validate(): void }> = {
+  CronJob,
+  Job,
+  ConfigMap,
+  ServiceAccount,
+  ClusterRole,
+  ClusterRoleBinding,
+};
+
+type PodSpec = {
+  containers: { args: string[]; env?: { valueFrom?: { secretKeyRef?: unknown } }[] }[];
+  volumes?: unknown[];
+};
+const cronPod = (name: string) => {
+  const spec = byName('CronJob', name).spec as {
+    schedule: string;
+    concurrencyPolicy: string;
+    jobTemplate: {
+      spec: { backoffLimit: number; activeDeadlineSeconds: number; template: { spec: PodSpec } };
+    };
+  };
+  return { spec, job: spec.jobTemplate.spec, pod: spec.jobTemplate.spec.template.spec };
+};
+
+describe('deploy/kubernetes', () => {
+  it('every manifest validates against the Kubernetes schema, and kustomization lists them all', () => {
+    for (const doc of docs) {
+      const Model = MODELS[doc.kind];
+      expect(Model, `${doc.kind} has a schema here`).toBeDefined();
+      expect(() => new Model!(doc as never).validate(), `${doc.kind}/${doc.metadata.name}`).not.toThrow();
+    }
+    const kustomization = parseAllDocuments(
+      readFileSync(join(dir, 'kustomization.yaml'), 'utf8'),
+    )[0]!.toJS() as {
+      resources: string[];
+    };
+    expect(kustomization.resources.sort()).toEqual(
+      readdirSync(dir)
+        .filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml')
+        .sort(),
+    );
+  });
+
+  it('the probe CronJob: every 20 minutes, never concurrent, never retried, a deadline above the worst-case probe window', () => {
+    const { spec, job, pod } = cronPod('mailops-probe-roundtrip');
+    expect([spec.schedule, spec.concurrencyPolicy, job.backoffLimit]).toEqual(['*/20 * * * *', 'Forbid', 0]);
+    const config = parseConfig(
+      (byName('ConfigMap', 'mailops-config').data as Record<string, string>)['config.yaml']!,
+      'config.yaml',
+      Object.fromEntries(commandSpecs.map((s) => [s.name, sectionSchema(s.options)])),
+    );
+    const probe = config['probe-roundtrip'] as Record<string, unknown>;
+    const defaults = Object.fromEntries(probeRoundtrip.options.map((o) => [o.name, o.default]));
+    expect(job.activeDeadlineSeconds * 1000).toBeGreaterThan(
+      probeRoundtrip.defaultTimeoutMs({ ...defaults, ...probe }),
+    );
+    expect(pod.containers[0]!.env!.every((e) => e.valueFrom?.secretKeyRef)).toBe(true);
+  });
+
+  it('the backup CronJob at 03:10 with the source read-only and a destination volume; the gate Job with read-only RBAC', async () => {
+    const { spec, pod } = cronPod('mailops-backup-rsync');
+    expect(spec.schedule).toBe('10 3 * * *');
+    expect(pod.volumes).toContainEqual({
+      name: 'source',
+      persistentVolumeClaim: { claimName: 'roundcube-data', readOnly: true },
+    });
+    expect(pod.volumes).toContainEqual({
+      name: 'backups',
+      persistentVolumeClaim: { claimName: 'mailops-backups' },
+    });
+    const role = byName('ClusterRole', 'mailops-readiness-gate').rules as {
+      resources: string[];
+      verbs: string[];
+    }[];
+    expect(role.flatMap((r) => r.resources).sort()).toEqual([
+      'daemonsets',
+      'deployments',
+      'pods',
+      'statefulsets',
+    ]);
+    expect(new Set(role.flatMap((r) => r.verbs))).toEqual(new Set(['get', 'list', 'watch']));
+    const gateSpec = (await import('../../src/commands/readiness-gate/spec.js')).readinessGate;
+    const gate = parseConfig(
+      (byName('ConfigMap', 'mailops-config').data as Record<string, string>)['gate.yaml']!,
+      'gate.yaml',
+      {
+        'readiness-gate': sectionSchema(gateSpec.options, await gateSpec.sectionEntries!()),
+      },
+    );
+    expect((gate['readiness-gate'] as { checks: unknown[] }).checks).toHaveLength(2);
+  });
+});
