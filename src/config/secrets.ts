@@ -31,3 +31,15 @@ export async function readSecret(options: {
   if (fromEnv) registerSecret(fromEnv);
   return fromEnv || undefined;
 }
+
+/** A PEM CA bundle named by a flag or config field; unreadable is a usage error naming the field. */
+export async function readCaFile(file: unknown, field: string): Promise<string | undefined> {
+  if (typeof file !== 'string') return undefined;
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(
+      `${field}: expected a readable PEM file, got ${JSON.stringify(file)} (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`,
+    );
+  }
+}

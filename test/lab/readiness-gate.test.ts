@@ -242,6 +242,13 @@ describe('readiness-gate against the lab', () => {
     expect(kind.stderr.trim()).toMatch(
       /readiness-gate\.checks\[0\]\.kind: expected one of .*"tcp".*, got "ftp"$/,
     );
+    const noCa = await gate([
+      { name: 'smtp', kind: 'smtp', host: '127.0.0.1', port: 25, 'ca-file': '/nonexistent/ca.pem' },
+    ]);
+    expect(noCa.exitCode).toBe(2);
+    expect(noCa.stderr.trim()).toBe(
+      'mailops: checks.smtp.ca-file: expected a readable PEM file, got "/nonexistent/ca.pem" (ENOENT)',
+    );
     const twice = await gate([
       { name: 'a', kind: 'tcp', host: '127.0.0.1', port: 1 },
       { name: 'a', kind: 'tcp', host: '127.0.0.1', port: 2 },

@@ -1,9 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import { finishReport } from '../../checks/report.js';
 import type { OptionValues, RunContext } from '../../cli/command-spec.js';
 import { readBanner } from '../../checks/banner.js';
 import type { CheckResult, Report } from '../../checks/types.js';
 import { describeValue } from '../../config/issues.js';
+import { readCaFile } from '../../config/secrets.js';
 import { UsageError } from '../../errors.js';
 import { loadSpec, type Protocol, protocolOf } from './spec-file.js';
 
@@ -27,7 +27,7 @@ export async function run(values: OptionValues, ctx: RunContext): Promise<Report
   if (typeof values.spec !== 'string')
     throw new UsageError(`--spec: expected a YAML spec file, got ${describeValue(values.spec)}`);
   const spec = await loadSpec(values.spec);
-  const ca = typeof values['ca-file'] === 'string' ? await readFile(values['ca-file'], 'utf8') : undefined;
+  const ca = await readCaFile(values['ca-file'], '--ca-file');
   const timeoutMs = values['connect-timeout'] as number;
   const checks = await Promise.all(
     spec.frontends.map(async (f): Promise<CheckResult> => {

@@ -1,11 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import type { OptionValues } from '../../cli/command-spec.js';
 import type { ImapEndpoint, TlsMode } from '../../checks/imap.js';
 import type { BrevoEndpoint } from '../../checks/brevo-send.js';
 import type { SesEndpoint } from '../../checks/ses-send.js';
 import type { SmtpEndpoint } from '../../checks/smtp-send.js';
 import { describeValue } from '../../config/issues.js';
-import { readSecret } from '../../config/secrets.js';
+import { readCaFile, readSecret } from '../../config/secrets.js';
 import { registerSecret } from '../../output/redact.js';
 import { UsageError } from '../../errors.js';
 
@@ -44,17 +43,6 @@ function address(values: OptionValues, name: string): string {
   if (!/^[^\s@]+@[^\s@]+$/.test(value))
     throw new UsageError(`--${name}: expected a mail address, got ${describeValue(value)}`);
   return value;
-}
-
-async function readCa(file: unknown): Promise<string | undefined> {
-  if (typeof file !== 'string') return undefined;
-  try {
-    return await readFile(file, 'utf8');
-  } catch (error) {
-    throw new UsageError(
-      `--ca-file: expected a readable PEM file, got ${JSON.stringify(file)} (${(error as NodeJS.ErrnoException).code})`,
-    );
-  }
 }
 
 const tlsFor = (given: unknown, port: number, implicitPort: number): TlsMode =>
@@ -119,7 +107,7 @@ export async function parseProbeOptions(values: OptionValues, env: NodeJS.Proces
   const from = address(values, 'from');
   const to = address(values, 'to');
   const insecure = values.insecure === true;
-  const ca = await readCa(values['ca-file']);
+  const ca = await readCaFile(values['ca-file'], '--ca-file');
   const imapPassword = await readSecret({
     env,
     envName: 'MAILOPS_IMAP_PASSWORD',

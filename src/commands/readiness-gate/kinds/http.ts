@@ -1,7 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { isDeepStrictEqual } from 'node:util';
 import { kubeClient } from '../../../checks/kubernetes.js';
+import { readCaFile } from '../../../config/secrets.js';
 import { UsageError } from '../../../errors.js';
+import { registerSecret } from '../../../output/redact.js';
 import type { KindOf } from '../schema.js';
 import { describeError, failed, passed, type Probe } from './types.js';
 
@@ -13,12 +14,12 @@ export async function jsonPathValue(path: string, json: unknown): Promise<unknow
 }
 
 /** An undici dispatcher with the check's TLS settings. */
-export async function httpDispatcher(spec: {
-  'ca-file'?: string | undefined;
-  insecure?: boolean | undefined;
-}) {
+export async function httpDispatcher(
+  spec: { 'ca-file'?: string | undefined; insecure?: boolean | undefined },
+  field: string,
+) {
   const { Agent } = await import('undici');
-  const ca = spec['ca-file'] ? await readFile(spec['ca-file'], 'utf8') : undefined;
+  const ca = await readCaFile(spec['ca-file'], field);
   return new Agent({ connect: { rejectUnauthorized: spec.insecure !== true, ...(ca ? { ca } : {}) } });
 }
 
@@ -28,7 +29,7 @@ export async function httpDispatcher(spec: {
  */
 export async function httpProbe(spec: KindOf<'http'>, env: NodeJS.ProcessEnv): Promise<Probe> {
   const { request } = await import('undici');
-  const dispatcher = await httpDispatcher(spec);
+  const dispatcher = await httpDispatcher(spec, `checks.${spec.name}.ca-file`);
   const statuses = [spec['expect-status']].flat();
   const headers: Record<string, string> = { ...spec.headers };
   for (const [header, variable] of Object.entries(spec['headers-from-env'] ?? {})) {
@@ -37,7 +38,6 @@ export async function httpProbe(spec: KindOf<'http'>, env: NodeJS.ProcessEnv): P
       throw new UsageError(
         `checks.${spec.name}.headers-from-env.${header}: expected ${variable} to be set, got nothing`,
       );
-    const { registerSecret } = await import('../../../output/redact.js');
     registerSecret(value);
     headers[header] = value;
   }

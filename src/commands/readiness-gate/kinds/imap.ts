@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readCaFile } from '../../../config/secrets.js';
 import { openMailbox } from '../../../checks/imap.js';
 import { readBanner } from '../../../checks/banner.js';
 import type { KindOf } from '../schema.js';
@@ -8,7 +8,7 @@ import { type Attempt, describeError, failed, passed, type Probe } from './types
 /** The "* OK" greeting; with a user, a login and INBOX opened (imapflow). */
 export async function imapProbe(spec: KindOf<'imap'>, env: NodeJS.ProcessEnv): Promise<Probe> {
   const password = await checkSecret(spec, env);
-  const ca = spec['ca-file'] ? await readFile(spec['ca-file'], 'utf8') : undefined;
+  const ca = await readCaFile(spec['ca-file'], `checks.${spec.name}.ca-file`);
   return async ({ signal, timeoutMs }) => {
     if (!spec.user) return greeting(spec, ca, signal, timeoutMs);
     try {

@@ -6,7 +6,9 @@ import { describeError, failed, passed, type Probe } from './types.js';
 /** The same value from every target: a JSONPath over HTTP, or a DNS answer (SOA: the serial). */
 export async function parityProbe(spec: KindOf<'parity'>): Promise<Probe> {
   const { request } = await import('undici');
-  const dispatcher = spec.http ? await httpDispatcher(spec.http) : undefined;
+  const dispatcher = spec.http
+    ? await httpDispatcher(spec.http, `checks.${spec.name}.http.ca-file`)
+    : undefined;
   const targets = spec.http?.urls ?? spec.dns?.servers ?? [];
   const valueOf = async (target: string, signal: AbortSignal, timeoutMs: number): Promise<string> => {
     if (spec.dns)

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readCaFile } from '../../../config/secrets.js';
 import type { KindOf } from '../schema.js';
 import { checkSecret } from './secret.js';
 import { describeError, failed, passed, type Probe } from './types.js';
@@ -6,7 +6,7 @@ import { describeError, failed, passed, type Probe } from './types.js';
 /** AUTH (when a password is given) and PING answered by PONG, through node-redis. */
 export async function redisProbe(spec: KindOf<'redis'>, env: NodeJS.ProcessEnv): Promise<Probe> {
   const password = await checkSecret(spec, env);
-  const ca = spec['ca-file'] ? await readFile(spec['ca-file'], 'utf8') : undefined;
+  const ca = await readCaFile(spec['ca-file'], `checks.${spec.name}.ca-file`);
   const { createClient } = await import('redis');
   return async ({ signal, timeoutMs }) => {
     const client = createClient({

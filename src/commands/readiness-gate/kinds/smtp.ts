@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readCaFile } from '../../../config/secrets.js';
 import { openSmtpSession } from '../../../checks/smtp-session.js';
 import type { KindOf } from '../schema.js';
 import { checkSecret } from './secret.js';
@@ -7,7 +7,7 @@ import { describeError, failed, passed, type Probe } from './types.js';
 /** Greeting, EHLO, STARTTLS (required when asked for), AUTH when a user is given, QUIT. */
 export async function smtpProbe(spec: KindOf<'smtp'>, env: NodeJS.ProcessEnv): Promise<Probe> {
   const password = await checkSecret(spec, env);
-  const ca = spec['ca-file'] ? await readFile(spec['ca-file'], 'utf8') : undefined;
+  const ca = await readCaFile(spec['ca-file'], `checks.${spec.name}.ca-file`);
   const endpoint = {
     host: spec.host,
     port: spec.port,

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readCaFile } from '../../../config/secrets.js';
 import { connect } from 'node:tls';
 import { serverName, verification } from '../../../checks/tls-options.js';
 import type { KindOf } from '../schema.js';
@@ -8,7 +8,7 @@ const DAY = 86_400_000;
 
 /** A verified TLS handshake, and a certificate that is not about to expire. */
 export async function tlsProbe(spec: KindOf<'tls'>): Promise<Probe> {
-  const ca = spec['ca-file'] ? await readFile(spec['ca-file'], 'utf8') : undefined;
+  const ca = await readCaFile(spec['ca-file'], `checks.${spec.name}.ca-file`);
   return ({ signal, timeoutMs }) =>
     new Promise<Attempt>((resolve) => {
       const socket = connect({
