@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { checkHost } from '../src/checks/spf/check-host.ts';
-import type { DnsLookup } from '../src/checks/spf/lookup.ts';
+import type { DnsLookup } from '../src/checks/dns-client.ts';
 
 export const SUITE = join(import.meta.dirname, '../fixtures/spf/rfc7208-tests.yml');
 

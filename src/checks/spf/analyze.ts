@@ -1,6 +1,6 @@
-import type { DnsLookup } from './lookup.js';
+import type { DnsLookup } from '../dns-client.js';
 import { fetchSpf, isVoid, parseTerms, type Qualifier, type Term } from './record.js';
-import { describeDnsError } from './server-lookup.js';
+import { describeDnsError } from '../dns-client.js';
 
 export const LOOKUP_LIMIT = 10;
 export const VOID_LIMIT = 2;

@@ -1,5 +1,5 @@
 import { spf } from 'mailauth/lib/spf/index.js';
-import type { DnsLookup } from './lookup.js';
+import type { DnsLookup } from '../dns-client.js';
 
 export type SpfResult = 'pass' | 'fail' | 'softfail' | 'neutral' | 'none' | 'permerror' | 'temperror';
 

@@ -1,4 +1,4 @@
-import type { DnsLookup } from './lookup.js';
+import type { DnsLookup } from '../dns-client.js';
 
 export type Fetched =
   | { kind: 'records'; records: string[]; other: number }

@@ -1,6 +1,6 @@
 import getDmarcRecord from 'mailauth/lib/dmarc/get-dmarc-record.js';
-import type { DnsLookup } from '../../checks/spf/lookup.js';
-import { describeDnsError } from '../../checks/spf/server-lookup.js';
+import type { DnsLookup } from '../../checks/dns-client.js';
+import { describeDnsError } from '../../checks/dns-client.js';
 
 export interface DmarcRecord {
   p: string;

@@ -1,8 +1,8 @@
 import { hostname } from 'node:os';
 import { analyzeSpf, type SpfAnalysis } from '../../checks/spf/analyze.js';
 import { checkHost, type CheckHostResult } from '../../checks/spf/check-host.js';
-import type { DnsLookup } from '../../checks/spf/lookup.js';
-import { serverLookup } from '../../checks/spf/server-lookup.js';
+import type { DnsLookup } from '../../checks/dns-client.js';
+import { serverLookup } from '../../checks/dns-client.js';
 import { fetchDmarc, type DmarcView } from './dmarc.js';
 import type { SpfCheckOptions } from './expectations.js';
 

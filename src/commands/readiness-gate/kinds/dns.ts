@@ -1,4 +1,4 @@
-import { askServer } from '../../../checks/dns-query.js';
+import { askServer } from '../../../checks/dns-client.js';
 import type { KindOf } from '../schema.js';
 import { describeError, failed, passed, type Probe } from './types.js';
 

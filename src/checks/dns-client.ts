@@ -1,5 +1,5 @@
+// DNS questions to chosen servers, for spf-check and the readiness gate's dns and parity checks.
 import { Resolver } from 'node:dns/promises';
-import type { DnsLookup } from './lookup.js';
 
 export interface ServerLookup {
   /** What the report calls this resolver: its address, or "system" for resolv.conf's. */
@@ -9,7 +9,7 @@ export interface ServerLookup {
   sent: () => number;
 }
 
-const TYPES = new Set(['A', 'AAAA', 'MX', 'TXT', 'PTR', 'CNAME']);
+const TYPES = new Set(['A', 'AAAA', 'MX', 'TXT', 'PTR', 'CNAME', 'NS', 'SOA', 'SRV', 'CAA']);
 
 /**
  * DNS questions to one resolver (ip or ip:port, or the system's when undefined), each
@@ -56,4 +56,40 @@ export function describeDnsError(error: unknown): string {
     EBADNAME: 'not a valid DNS name',
   };
   return words[code] ?? (error instanceof Error ? error.message : String(error));
+}
+
+/**
+ * One DNS question in node:dns's shapes (string[] for A/AAAA/PTR, {priority, exchange}[]
+ * for MX, string[][] of character-strings for TXT) and error codes (ENOTFOUND and ENODATA
+ * are void answers, anything else is a temporary error): the seam mailauth evaluates through.
+ */
+export type DnsLookup = (name: string, type: string) => Promise<unknown>;
+
+/** One question to one server (ip or ip:port), one try within timeoutMs, cancelled on abort. */
+export async function askServer(
+  server: string,
+  name: string,
+  type: string,
+  options: { timeoutMs: number; signal: AbortSignal },
+): Promise<string[]> {
+  return normaliseAnswers(type, await serverLookup(server, options).lookup(name, type));
+}
+
+/** Answers as sorted text, comparable across servers: SOA as its serial, TXT joined, MX "prio host". */
+export function normaliseAnswers(type: string, answer: unknown): string[] {
+  if (type === 'SOA') return [String((answer as { serial: number }).serial)];
+  const rows = answer as unknown[];
+  return rows
+    .map((row) => {
+      if (typeof row === 'string') return row;
+      if (Array.isArray(row)) return row.join('');
+      const r = row as Record<string, unknown>;
+      if (type === 'MX') return `${String(r.priority)} ${String(r.exchange)}`;
+      if (type === 'SRV')
+        return `${String(r.priority)} ${String(r.weight)} ${String(r.port)} ${String(r.name)}`;
+      if (type === 'CAA')
+        return `${String(r.critical)} ${Object.keys(r).find((k) => k !== 'critical') ?? ''}`;
+      return JSON.stringify(r);
+    })
+    .sort();
 }
