@@ -52,3 +52,31 @@ export function sectionSchema(
     }),
   );
 }
+
+/** A list whose items' names must differ: "<what> names that are unique". */
+export const uniqueNames = <T extends { name: string }>(what: string) =>
+  v.check<T[], string>(
+    (items) => new Set(items.map((i) => i.name)).size === items.length,
+    `${what} names that are unique`,
+  );
+
+/** The path of a value inside input, as valibot reports it, for issues raised by a cross-field check. */
+export function issuePath(
+  input: unknown,
+  keys: (string | number)[],
+): [v.IssuePathItem, ...v.IssuePathItem[]] {
+  let current = input as Record<string | number, unknown>;
+  const items = keys.map((key) => {
+    const value = current[key];
+    const item = {
+      type: typeof key === 'number' ? 'array' : 'object',
+      origin: 'value',
+      input: current,
+      key,
+      value,
+    } as v.IssuePathItem;
+    current = value as Record<string | number, unknown>;
+    return item;
+  });
+  return items as [v.IssuePathItem, ...v.IssuePathItem[]];
+}

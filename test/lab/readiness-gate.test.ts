@@ -242,6 +242,10 @@ describe('readiness-gate against the lab', () => {
     expect(kind.stderr.trim()).toMatch(
       /readiness-gate\.checks\[0\]\.kind: expected one of .*"tcp".*, got "ftp"$/,
     );
+    const parity = await gate([{ name: 'p', kind: 'parity' }]);
+    expect(parity.stderr.trim()).toBe(
+      `mailops: ${parity.file}: readiness-gate.checks[0]: expected exactly one of http or dns, got a mapping`,
+    );
     const noCa = await gate([
       { name: 'smtp', kind: 'smtp', host: '127.0.0.1', port: 25, 'ca-file': '/nonexistent/ca.pem' },
     ]);

@@ -1,10 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import * as v from 'valibot';
-import { parseDocument } from 'yaml';
 import { duration } from '../../config/globals.js';
-import { describeValue, formatIssue } from '../../config/issues.js';
-import { port } from '../../config/section.js';
-import { UsageError } from '../../errors.js';
+import { parseYaml, readText, validate } from '../../config/load.js';
+import { issuePath, port, uniqueNames } from '../../config/section.js';
 
 /** HAProxy and pfSense both take these names: letters, digits and _ . : - */
 const name = v.pipe(
@@ -67,24 +64,23 @@ const frontend = v.strictObject({
   timeouts: v.optional(v.strictObject({ client: v.optional(duration) }), {}),
 });
 
-const uniqueNames = <T extends { name: string }>(what: string) =>
-  v.check<T[], string>(
-    (items) => new Set(items.map((i) => i.name)).size === items.length,
-    `${what} names that are unique`,
-  );
-
 export const bootstrapSpecSchema = v.pipe(
   v.strictObject({
     backends: v.pipe(v.array(backend), uniqueNames('backend')),
     frontends: v.pipe(v.array(frontend), uniqueNames('frontend')),
   }),
-  v.forward(
-    v.check(
-      (spec) => spec.frontends.every((f) => spec.backends.some((b) => b.name === f.backend)),
-      'the name of a declared backend',
-    ),
-    ['frontends'],
-  ),
+  // Reported at the frontend that names the missing backend.
+  v.rawCheck(({ dataset, addIssue }) => {
+    if (!dataset.typed) return;
+    for (const [index, f] of dataset.value.frontends.entries()) {
+      if (dataset.value.backends.some((b) => b.name === f.backend)) continue;
+      addIssue({
+        message: 'the name of a declared backend',
+        input: f.backend,
+        path: issuePath(dataset.value, ['frontends', index, 'backend']),
+      });
+    }
+  }),
 );
 
 export type BootstrapSpec = v.InferOutput<typeof bootstrapSpecSchema>;
@@ -93,39 +89,8 @@ export type Frontend = BootstrapSpec['frontends'][number];
 
 /** Reads and validates a spec file: one line per problem, exit 2. */
 export async function loadSpec(file: string): Promise<BootstrapSpec> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw new UsageError(
-      `--spec: expected a readable YAML file, got ${JSON.stringify(file)} (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`,
-    );
-  }
-  const doc = parseDocument(text, { uniqueKeys: true });
-  const [first] = doc.errors;
-  if (first)
-    throw new UsageError(
-      `${file}: expected valid YAML, got ${first.message.split('\n')[0] ?? 'a syntax error'}`,
-    );
-  const data: unknown = doc.toJS();
-  const result = v.safeParse(bootstrapSpecSchema, data, { abortEarly: false });
-  if (!result.success) {
-    // A frontend's missing backend is reported at the frontend that names it.
-    throw new UsageError(
-      result.issues
-        .map((issue) => {
-          const line = `${file}: ${formatIssue(issue)}`;
-          if (issue.message !== 'the name of a declared backend') return line;
-          const spec = data as { frontends: { name: string; backend: string }[] };
-          const bad = spec.frontends.findIndex(
-            (f) => !(data as BootstrapSpec).backends.some((b) => b.name === f.backend),
-          );
-          return `${file}: frontends[${bad}].backend: expected the name of a declared backend, got ${describeValue(spec.frontends[bad]?.backend)}`;
-        })
-        .join('\n'),
-    );
-  }
-  return result.output;
+  const text = await readText(file, '--spec', 'a readable YAML file');
+  return validate(bootstrapSpecSchema, parseYaml(text, file), file);
 }
 
 const BY_PORT: Record<number, Protocol> = {

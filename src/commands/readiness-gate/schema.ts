@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { duration } from '../../config/globals.js';
-import { port } from '../../config/section.js';
+import { issuePath, port, uniqueNames } from '../../config/section.js';
 
 const text = v.pipe(v.string(), v.minLength(1, 'a non-empty string'));
 const name = v.pipe(
@@ -164,10 +164,7 @@ export type KindOf<K extends CheckSpec['kind']> = Extract<CheckSpec, { kind: K }
 export const checksSchema = v.pipe(
   v.array(checkSchema),
   v.minLength(1, 'at least one check'),
-  v.check(
-    (checks) => new Set(checks.map((c) => c.name)).size === checks.length,
-    'check names that are unique',
-  ),
+  uniqueNames('check'),
   v.rawCheck(({ dataset, addIssue }) => {
     if (!dataset.typed) return;
     for (const [index, c] of dataset.value.entries()) {
@@ -183,15 +180,7 @@ export const checksSchema = v.pipe(
         addIssue({
           message: problem,
           input: c,
-          path: [
-            {
-              type: 'array',
-              origin: 'value',
-              input: dataset.value,
-              key: index,
-              value: c,
-            },
-          ],
+          path: issuePath(dataset.value, [index]),
         });
     }
   }),
