@@ -1,12 +1,13 @@
-import { copyFile, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { runShell } from '../../checks/shell.js';
+import { writeFileAtomic } from '../../output/atomic-write.js';
 
 export type ApplyOutcome =
   | { state: 'unchanged' }
   | { state: 'applied'; backup?: string; reloaded: boolean }
   | { state: 'invalid'; output: string }
-  | { state: 'reload-failed'; output: string; restored: boolean };
+  | { state: 'reload-failed'; output: string };
 
 const quote = (path: string) => `'${path.replace(/'/g, `'\\''`)}'`;
 
@@ -43,16 +44,15 @@ export async function applyCandidate(
       if (check.code !== 0) return { state: 'invalid', output: check.output.replaceAll(temp, file) };
     }
     const backup = current === '' ? undefined : `${file}.bak`;
-    if (backup) await copyFile(file, backup);
+    if (backup) await writeFileAtomic(backup, current);
     await rename(temp, file);
-    if (!options.reloadCmd) return { state: 'applied', ...(backup ? { backup } : {}), reloaded: false };
+    const kept = backup ? { backup } : {};
+    if (!options.reloadCmd) return { state: 'applied', ...kept, reloaded: false };
     const reload = await runShell(options.reloadCmd, { signal: options.signal });
-    if (reload.code === 0) return { state: 'applied', ...(backup ? { backup } : {}), reloaded: true };
-    if (backup) {
-      await copyFile(backup, temp);
-      await rename(temp, file);
-    } else await rm(file, { force: true });
-    return { state: 'reload-failed', output: reload.output, restored: true };
+    if (reload.code === 0) return { state: 'applied', ...kept, reloaded: true };
+    if (backup) await writeFileAtomic(file, current);
+    else await rm(file, { force: true });
+    return { state: 'reload-failed', output: reload.output };
   } finally {
     await rm(temp, { force: true });
   }

@@ -1,7 +1,5 @@
 import { clientTimeout, haproxyTime, IMAP_IDLE_MS, serverTimeout, SMTP_MIN_MS } from './defaults.js';
-import { type BootstrapSpec, isImap, isSmtp, protocolOf } from './spec-file.js';
-
-const WILDCARD = new Set(['*', '0.0.0.0', '::', '[::]', '']);
+import { type BootstrapSpec, isImap, isSmtp, isWildcard, protocolOf } from './spec-file.js';
 
 /** What works but bites later on a mail firewall: wildcard binds, timeouts that cut IMAP IDLE or slow SMTP, no health check. */
 export function lintSpec(spec: BootstrapSpec): string[] {
@@ -10,7 +8,7 @@ export function lintSpec(spec: BootstrapSpec): string[] {
     const protocol = protocolOf(f);
     const backend = spec.backends.find((b) => b.name === f.backend);
     const shortest = Math.min(clientTimeout(f), backend ? serverTimeout(backend, spec) : Infinity);
-    if (WILDCARD.has(f.bind.address))
+    if (isWildcard(f.bind.address))
       warnings.push(
         `frontend ${f.name} binds every address (${f.bind.address || '*'}): on a firewall, bind the WAN or VIP address`,
       );

@@ -106,3 +106,6 @@ const BY_PORT: Record<number, Protocol> = {
 export const protocolOf = (f: Frontend): Protocol => f.protocol ?? BY_PORT[f.bind.port] ?? 'other';
 export const isImap = (p: Protocol) => p === 'imap' || p === 'imaps';
 export const isSmtp = (p: Protocol) => p === 'smtp' || p === 'submission' || p === 'smtps';
+
+/** A bind on every address: linted on a firewall, reached through loopback by verify. */
+export const isWildcard = (address: string) => ['*', '0.0.0.0', '::', '[::]', ''].includes(address);

@@ -5,7 +5,7 @@ import type { CheckResult, Report } from '../../checks/types.js';
 import { describeValue } from '../../config/issues.js';
 import { readCaFile } from '../../config/secrets.js';
 import { UsageError } from '../../errors.js';
-import { loadSpec, type Protocol, protocolOf } from './spec-file.js';
+import { isWildcard, loadSpec, type Protocol, protocolOf } from './spec-file.js';
 
 const BANNER: Record<Protocol, RegExp> = {
   smtp: /^220[ -]/,
@@ -19,7 +19,6 @@ const BANNER: Record<Protocol, RegExp> = {
   other: /./,
 };
 const IMPLICIT_TLS = new Set<Protocol>(['smtps', 'imaps', 'pop3s']);
-const WILDCARD = new Set(['*', '0.0.0.0', '::', '[::]', '']);
 
 /** Connects through every declared frontend and waits for the backend's banner: proof right after applying. */
 export async function run(values: OptionValues, ctx: RunContext): Promise<Report> {
@@ -35,7 +34,7 @@ export async function run(values: OptionValues, ctx: RunContext): Promise<Report
       const protocol = protocolOf(f);
       const host =
         (values['connect-host'] as string | undefined) ??
-        (WILDCARD.has(f.bind.address) ? '127.0.0.1' : f.bind.address);
+        (isWildcard(f.bind.address) ? '127.0.0.1' : f.bind.address);
       const where = `${host}:${f.bind.port}`;
       ctx.progress.begin(f.name, `${protocol} banner through ${where}`);
       const banner = await readBanner(

@@ -1,3 +1,4 @@
+import { finishReport } from '../../checks/report.js';
 import type { CheckResult, Report } from '../../checks/types.js';
 import { gaugeFamily } from '../../output/metrics.js';
 import type { CheckOutcome } from './runner.js';
@@ -22,13 +23,12 @@ export function gateReport(
     : waiting.length
       ? `Readiness gate FAILED: ${waiting.map((o) => o.name).join(', ')} not ready`
       : `Readiness gate PASSED: all ${outcomes.length} checks ready`;
-  return {
+  return finishReport({
     command: 'readiness-gate',
     metricPrefix: 'readiness_gate',
     status: skipped || waiting.length === 0 ? 'pass' : 'fail',
     summary,
-    startedAt: new Date(options.startedAt).toISOString(),
-    durationMs: Date.now() - options.startedAt,
+    startedAt: options.startedAt,
     checks,
     warnings: skipped
       ? [
@@ -57,5 +57,5 @@ export function gateReport(
         outcomes.map((o) => ({ labels: { check: o.name }, value: o.attempts })),
       ),
     ].filter((f) => f.samples.length > 0),
-  };
+  });
 }
