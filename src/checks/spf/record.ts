@@ -1,9 +1,7 @@
 import type { DnsLookup } from '../dns-client.js';
 
 export type Fetched =
-  | { kind: 'records'; records: string[]; other: number }
-  | { kind: 'none' }
-  | { kind: 'error'; error: unknown };
+  { kind: 'records'; records: string[] } | { kind: 'none' } | { kind: 'error'; error: unknown };
 
 const VOID = new Set(['ENOTFOUND', 'ENODATA']);
 export const isVoid = (error: unknown) => VOID.has((error as { code?: string }).code ?? '');
@@ -14,9 +12,7 @@ export async function fetchSpf(domain: string, lookup: DnsLookup): Promise<Fetch
     const txt = (await lookup(domain, 'TXT')) as string[][];
     const joined = txt.map((chunks) => chunks.join(''));
     const records = joined.filter((r) => /^v=spf1( |$)/i.test(r));
-    return records.length
-      ? { kind: 'records', records, other: joined.length - records.length }
-      : { kind: 'none' };
+    return records.length ? { kind: 'records', records } : { kind: 'none' };
   } catch (error) {
     return isVoid(error) ? { kind: 'none' } : { kind: 'error', error };
   }

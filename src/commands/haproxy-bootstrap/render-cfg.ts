@@ -1,14 +1,14 @@
 import { clientTimeout, connectTimeout, haproxyTime, serverTimeout } from './defaults.js';
 import type { Backend, BootstrapSpec, Frontend } from './spec-file.js';
 
-export const MANAGED = '    # managed by mailops haproxy-bootstrap: edits here are replaced on the next run';
+const MANAGED = '    # managed by mailops haproxy-bootstrap: edits here are replaced on the next run';
 
 const CHECK_OPTION = {
   smtp: 'option smtpchk HELO mailops.invalid',
   esmtp: 'option smtpchk EHLO mailops.invalid',
 };
 
-export function renderFrontend(f: Frontend): string[] {
+function renderFrontend(f: Frontend): string[] {
   return [
     `frontend ${f.name}`,
     MANAGED,
@@ -20,7 +20,7 @@ export function renderFrontend(f: Frontend): string[] {
   ];
 }
 
-export function renderBackend(b: Backend, spec: BootstrapSpec): string[] {
+function renderBackend(b: Backend, spec: BootstrapSpec): string[] {
   const check = b.check.type === 'none' ? '' : ` check inter ${haproxyTime(b.check.interval)}`;
   const option =
     b.check.type === 'smtp' || b.check.type === 'esmtp' ? [`    ${CHECK_OPTION[b.check.type]}`] : [];

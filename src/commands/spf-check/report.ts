@@ -7,7 +7,7 @@ import type { ResolverView } from './view.js';
 /** What a resolver serves, as compared for agreement: the record, or the reason there is none. */
 const served = (v: ResolverView) => v.analysis.record ?? `(${v.analysis.problem?.message ?? 'nothing'})`;
 
-export function resolversAgree(views: ResolverView[]): boolean {
+function resolversAgree(views: ResolverView[]): boolean {
   return new Set(views.map(served)).size <= 1;
 }
 
