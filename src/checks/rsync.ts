@@ -41,14 +41,22 @@ export function describeRsync(result: RsyncResult): string {
   return `rsync exit ${result.code} (${MEANING[result.code] ?? 'error'})${detail ? `: ${detail}${more}` : ''}`;
 }
 
+const PROGRESS = /\d+%/;
+
 /**
- * Runs rsync with LC_ALL=C (plain numbers in --stats) and no stdin. Lines of
- * --info=progress2 (separated by carriage returns) go to onProgress. Abort
- * sends SIGTERM. A missing rsync binary is IncompleteError (exit 3).
+ * Runs rsync with LC_ALL=C (plain numbers in --stats) and no stdin. Each line of
+ * stdout goes to onLine as it arrives, and is kept in `stdout` unless onLine took
+ * it (a 20,000-line listing need not be held twice); lines of --info=progress2
+ * (separated by carriage returns) go to onProgress. Abort sends SIGTERM. A
+ * missing rsync binary is IncompleteError (exit 3).
  */
 export function runRsync(
   args: string[],
-  options: { signal?: AbortSignal; onProgress?: (line: string) => void } = {},
+  options: {
+    signal?: AbortSignal;
+    onProgress?: (line: string) => void;
+    onLine?: (line: string) => boolean;
+  } = {},
 ): Promise<RsyncResult> {
   return new Promise((resolve, reject) => {
     const child = spawn('rsync', args, {
@@ -59,12 +67,15 @@ export function runRsync(
     let stdout = '';
     let stderr = '';
     let partial = '';
+    const line = (piece: string) => {
+      if (options.onLine?.(piece)) return;
+      if (options.onProgress && PROGRESS.test(piece)) options.onProgress(piece.trim());
+      else stdout += `${piece}\n`;
+    };
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-      if (!options.onProgress) return;
       const pieces = (partial + chunk).split(/[\r\n]/);
       partial = pieces.pop() ?? '';
-      for (const piece of pieces) if (/\d+%/.test(piece)) options.onProgress(piece.trim());
+      for (const piece of pieces) line(piece);
     });
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     child.once('error', (error: NodeJS.ErrnoException) => {
@@ -72,7 +83,10 @@ export function runRsync(
         reject(new IncompleteError('rsync: expected the rsync binary on PATH, got none'));
       else if (error.name !== 'AbortError') reject(error);
     });
-    child.once('close', (code, signal) => resolve({ code: code ?? (signal ? 20 : 1), stdout, stderr }));
+    child.once('close', (code, signal) => {
+      if (partial) line(partial);
+      resolve({ code: code ?? (signal ? 20 : 1), stdout, stderr });
+    });
   });
 }
 

@@ -1,12 +1,17 @@
 import { execFileSync, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import {
   chmodSync,
   existsSync,
+  linkSync,
+  lstatSync,
   mkdirSync,
   readdirSync,
   readFileSync,
   rmSync,
   statSync,
+  symlinkSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
 import { hostname } from 'node:os';
@@ -26,6 +31,28 @@ function seed(root: string, files: number, size = 64): void {
 }
 
 const ino = (path: string) => statSync(path).ino;
+
+/** "<md5>  <path>" of every regular file under root, hashed here, sorted by path. */
+function md5Lines(root: string): string[] {
+  const lines: string[] = [];
+  for (const rel of readdirSync(root, { recursive: true, encoding: 'utf8' })) {
+    const path = join(root, rel);
+    if (lstatSync(path).isFile() && !rel.includes('/.mailops'))
+      lines.push(`${createHash('md5').update(readFileSync(path)).digest('hex')}  ${rel}`);
+  }
+  return lines.sort((a, b) => (a.slice(34) < b.slice(34) ? -1 : 1));
+}
+
+/** Backs up and checks the manifest line for line against the snapshot's files; returns how many the run hashed. */
+async function backupAndCompare(src: string, dest: string): Promise<number> {
+  const result = await backup(['--source', `mail=${src}`, '--dest', dest, '--verbose']);
+  expect(result.exitCode, result.stderr).toBe(0);
+  const manifest = readFileSync(join(dest, week(), '.mailops', 'mail.md5'), 'utf8')
+    .trimEnd()
+    .split('\n');
+  expect(manifest).toEqual(md5Lines(join(dest, week(), 'mail')));
+  return Number(/mail: (\d+) of \d+ files hashed/.exec(result.stderr)?.[1]);
+}
 const snapshots = (dest: string) =>
   readdirSync(dest)
     .filter((n) => /^\d{4}-\d{2}(-\d{2})?$/.test(n))
@@ -55,6 +82,40 @@ describe('backup-rsync with real rsync', () => {
     execFileSync('md5sum', ['-c', '--quiet', '../.mailops/mail.md5'], { cwd: snap });
     const md5 = execFileSync('md5sum', ['cur/msg00001'], { cwd: snap, encoding: 'utf8' });
     expect(readFileSync(join(dest, week(), '.mailops', 'mail.md5'), 'utf8')).toContain(md5);
+  });
+
+  it('writes a manifest equal to md5sum of every file, from what rsync listed, whatever it did to each file', async () => {
+    const src = tempDir('src');
+    const dest = tempDir('dest');
+    seed(src, 12);
+    const cur = (name: string) => join(src, 'cur', name);
+    linkSync(cur('msg00000'), cur('hard-a'));
+    writeFileSync(cur('x => y'), 'not a hard link, despite the name');
+    symlinkSync('msg00001', cur('symlink'));
+    // First run: every digest rsync's own, but for the second name of a hard link, which it links.
+    expect(await backupAndCompare(src, dest)).toBe(1);
+    backdate(dest, week(), '2026-01');
+    const original = { body: readFileSync(cur('msg00001')), mtime: statSync(cur('msg00001')).mtime };
+    writeFileSync(cur('msg00001'), 'changed');
+    utimesSync(cur('msg00002'), new Date(), new Date(2030, 0, 1));
+    chmodSync(cur('msg00003'), 0o600);
+    rmSync(cur('msg00004'));
+    writeFileSync(cur('new'), 'new');
+    linkSync(cur('msg00005'), cur('hard-b'));
+    writeFileSync(cur('x => y'), 'changed too');
+    // Linked files carry their base's digest; a file rsync copied without saying its digest is hashed.
+    expect(await backupAndCompare(src, dest)).toBeLessThan(4);
+    // A re-run has two bases: a file put back as it was two snapshots ago is linked to the older
+    // one, whose digest differs from the newer base's; it must be hashed, not guessed.
+    writeFileSync(cur('msg00001'), original.body);
+    utimesSync(cur('msg00001'), original.mtime, original.mtime);
+    await backupAndCompare(src, dest);
+    expect(ino(join(dest, week(), 'mail', 'cur', 'msg00001'))).toBe(
+      ino(join(dest, '2026-01', 'mail', 'cur', 'msg00001')),
+    );
+    // rsync escapes a non-ASCII name under LC_ALL=C: the tree is walked instead, still right.
+    writeFileSync(cur('caf\u00e9'), 'accent');
+    await backupAndCompare(src, dest);
   });
 
   it('re-runs in the same period replace that snapshot atomically and never touch older ones, not even modes', async () => {
@@ -171,6 +232,9 @@ describe('backup-rsync with real rsync', () => {
     expect(result.exitCode).toBe(0);
     expect(result.report?.warnings.join('\n')).toMatch(/mail: rsync exit 24 \(some source files vanished/);
     expect(snapshots(dest)).toEqual([week()]);
+    // The manifest lists what the snapshot holds, not what rsync set out to copy.
+    const verified = await backup(['verify', '--dest', dest, '--snapshot', week()]);
+    expect(verified.report?.summary).toBe(`Verify SUCCESS: snapshot ${week()} matches its manifest`);
   });
 
   it('refuses to run while another live run holds the lock', async () => {

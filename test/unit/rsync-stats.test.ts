@@ -20,6 +20,7 @@ describe('rsync --stats parser (output of rsync 3.x, LC_ALL=C --no-h)', () => {
   it('reads a --link-dest run: one changed file transferred, the rest linked', () => {
     expect(parseRsyncStats(fixture('stats-link-dest.txt'))).toEqual({
       files: 51,
+      regularFiles: 49,
       regularFilesTransferred: 1,
       createdFiles: 0,
       deletedFiles: 0,

@@ -28,95 +28,123 @@ async function hashFile(path: string, algorithm: Algorithm): Promise<string> {
   return hash.digest('hex');
 }
 
-const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+/** Code-unit order of whole relative paths: one order for a manifest, whichever way its list was found. */
+const byPath = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
- * Paths of regular files under root, relative to it, sorted per directory (no path.relative:
- * 20k calls add up). Directories are read in parallel: on a fresh 20,000-file snapshot the
- * thread pool overlaps the getdents calls with the JavaScript around them (76 -> 47 ms).
+ * Paths of regular files under root, relative to it, sorted (no path.relative: 20k calls add up).
+ * Directories are read in parallel: the thread pool overlaps the getdents calls with the
+ * JavaScript around them.
  */
-async function regularFiles(root: string, prefix = ''): Promise<string[]> {
-  const entries = (await readdir(prefix ? join(root, prefix) : root, { withFileTypes: true })).sort(byName);
-  const slots: (string | Promise<string[]>)[] = [];
-  for (const entry of entries) {
-    const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
-    if (entry.isFile()) slots.push(rel);
-    else if (entry.isDirectory()) slots.push(regularFiles(root, rel));
-  }
+async function regularFiles(root: string): Promise<string[]> {
   const files: string[] = [];
-  for (const slot of slots) {
-    if (typeof slot === 'string') files.push(slot);
-    else for (const file of await slot) files.push(file);
-  }
-  return files;
+  const walk = async (prefix: string): Promise<void> => {
+    const entries = await readdir(prefix ? join(root, prefix) : root, { withFileTypes: true });
+    const below: Promise<void>[] = [];
+    for (const entry of entries) {
+      const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
+      if (entry.isFile()) files.push(rel);
+      else if (entry.isDirectory()) below.push(walk(rel));
+    }
+    await Promise.all(below);
+  };
+  await walk('');
+  return files.sort(byPath);
 }
 
 /** Digest of every regular file under root (a full walk: verify, restore). */
 export async function checksumTree(root: string, algorithm: Algorithm): Promise<Checksums> {
-  return hashAll(root, await regularFiles(root), algorithm);
-}
-
-async function hashAll(
-  root: string,
-  paths: string[],
-  algorithm: Algorithm,
-  sums: Checksums = new Map(),
-): Promise<Checksums> {
-  for (const rel of paths) sums.set(rel, await hashFile(`${root}/${rel}`, algorithm));
+  const sums: Checksums = new Map();
+  for (const rel of await regularFiles(root)) sums.set(rel, await hashFile(`${root}/${rel}`, algorithm));
   return sums;
 }
 
-/** rsync's per-file lines: change flags, its md5 of what it wrote (blank when unknown), name. */
-export const RSYNC_OUT_FORMAT = ['--checksum-choice=md5', '--out-format=%i %C %n'];
-
 /**
- * Files rsync wrote or copied, from its `%i %C %n` lines (">f", "cf", "hf+++"), each
- * with rsync's digest when it printed one: everything else in the new tree is a
- * plain --link-dest link. `escaped` is set when rsync escaped a name (\\#ooo): the
- * list then cannot be trusted.
+ * rsync's line for every file (-ii lists unchanged ones too): change flags, its md5 of what it
+ * wrote (blank when it wrote nothing or did not say), name. The new tree's file list and most
+ * digests come from here, so nothing walks or hashes a 20,000-file snapshot again.
  */
-export function changedFiles(itemized: string): { changed: Map<string, string>; escaped: boolean } {
-  const changed = new Map<string, string>();
-  let escaped = false;
-  for (const raw of itemized.split('\n')) {
-    // On a terminal --info=progress2 shares stdout, its updates ending in \r.
-    const line = raw.slice(raw.lastIndexOf('\r') + 1);
-    // Fixed columns: 11 flag characters, a space, 32 digest characters, a space, the name.
-    if (line[1] !== 'f' || line[11] !== ' ' || line[44] !== ' ' || !'>ch.*'.includes(line[0] ?? '')) continue;
-    const name = line.slice(45).replace(/ => .*$/, '');
-    if (name.includes('\\#')) escaped = true;
-    changed.set(name, line.slice(12, 44).trim());
-  }
-  return { changed, escaped };
+export const RSYNC_OUT_FORMAT = ['--checksum-choice=md5', '-ii', '--out-format=%i %C %n'];
+
+export interface ListedFile {
+  name: string;
+  /** rsync's md5 of the file it wrote; '' when it printed none. */
+  digest: string;
+  /** "hf" and no change: a hard link to a --link-dest base's inode, that file's content. */
+  linked: boolean;
 }
 
 /**
- * The manifest of a new snapshot, in md5sum's format ("<hex>  <path>", sorted).
- * A file rsync did not list is the base snapshot's inode, so its digest is
- * carried over; a file it wrote has rsync's digest; only the rest is hashed.
- * Without a usable listing or base manifest, every file is hashed.
+ * The regular files of rsync's `%i %C %n` lines, taken one line at a time while rsync runs,
+ * so the parse costs the backup nothing. A name rsync escaped (\\#ooo: a newline or, under
+ * LC_ALL=C, any non-ASCII byte) cannot be mapped back to the file: it is left out and
+ * `escaped` is set.
+ */
+export class Listing {
+  readonly files: ListedFile[] = [];
+  escaped = false;
+
+  /** One line of rsync's stdout; true when it was an item of the listing (a file, directory, link). */
+  take = (line: string): boolean => {
+    // Fixed columns: 11 flag characters, a space, 32 digest characters, a space, the name.
+    if (line[11] !== ' ' || line[44] !== ' ' || !'<>ch.*'.includes(line[0] ?? '')) return false;
+    if (line[1] !== 'f') return true;
+    const name = line.slice(45);
+    if (name.includes('\\#')) this.escaped = true;
+    else this.files.push({ name, digest: line.slice(12, 44).trim(), linked: line.startsWith(LINKED) });
+    return true;
+  };
+}
+
+const LINKED = `hf${' '.repeat(9)} `;
+
+/**
+ * A linked file's digest: what the bases' manifests agree on. rsync links a file to the first
+ * base holding an identical one, so with two bases that disagree nobody knows which it took.
+ */
+function carried(name: string, bases: Checksums[]): string | undefined {
+  let digest: string | undefined;
+  for (const base of bases) {
+    const sum = base.get(name);
+    if (sum === undefined) continue;
+    if (digest !== undefined && sum !== digest) return undefined;
+    digest = sum;
+  }
+  return digest;
+}
+
+/**
+ * The manifest of a new snapshot, in md5sum's format ("<hex>  <path>", sorted). When rsync's
+ * listing is complete (`expectedFiles`, rsync's count of regular files, listed, no escaped name) it is the file list;
+ * otherwise (a vanished file, an escaped name) the tree is walked. A file rsync wrote has
+ * rsync's digest, a linked file its base's; only the rest is hashed.
  */
 export async function snapshotChecksums(
   root: string,
-  itemized: string,
-  base: Checksums | undefined,
+  listing: Listing,
+  expectedFiles: number,
+  bases: Checksums[],
 ): Promise<{ text: string; files: number; hashed: number }> {
-  const { changed, escaped } = changedFiles(itemized);
-  const files = await regularFiles(root);
-  // Arrays and one string, not a Map: on 20,000 files the Map alone was a third of this step.
-  const digests: string[] = [];
-  const toHash: number[] = [];
-  for (const [i, rel] of files.entries()) {
-    // Listed without a digest: rsync wrote it but did not say what, so it is hashed here.
-    const listed = changed.get(rel);
-    const known = escaped ? undefined : listed === undefined ? base?.get(rel) : listed;
-    digests.push(known ?? '');
-    if (!known) toHash.push(i);
+  const digestOf = (file: ListedFile) => file.digest || (file.linked ? carried(file.name, bases) : undefined);
+  let files: [name: string, digest: string | undefined][];
+  if (!listing.escaped && listing.files.length === expectedFiles) {
+    // Mostly in order already (rsync lists in its sorted file-list order): a near-linear sort.
+    files = listing.files.sort((a, b) => byPath(a.name, b.name)).map((file) => [file.name, digestOf(file)]);
+  } else {
+    const listed = new Map(listing.files.map((file) => [file.name, digestOf(file)]));
+    files = (await regularFiles(root)).map((name) => [name, listed.get(name)]);
   }
-  for (const i of toHash) digests[i] = await hashFile(`${root}/${files[i]}`, MANIFEST_ALGORITHM);
   let text = '';
-  for (const [i, rel] of files.entries()) text += `${digests[i]}  ${rel}\n`;
-  return { text, files: files.length, hashed: toHash.length };
+  let hashed = 0;
+  for (const [name, known] of files) {
+    let digest = known;
+    if (!digest) {
+      digest = await hashFile(`${root}/${name}`, MANIFEST_ALGORITHM);
+      hashed++;
+    }
+    text += `${digest}  ${name}\n`;
+  }
+  return { text, files: files.length, hashed };
 }
 
 export async function readChecksums(file: string): Promise<Checksums> {
