@@ -66,23 +66,37 @@ export async function checksumTree(root: string, algorithm: Algorithm): Promise<
  */
 export const RSYNC_OUT_FORMAT = ['--checksum-choice=md5', '-ii', '--out-format=%i %C %n'];
 
-export interface ListedFile {
+/** A regular file of the listing: its manifest line once its digest is known. */
+interface ListedFile {
   name: string;
-  /** rsync's md5 of the file it wrote; '' when it printed none. */
-  digest: string;
-  /** "hf" and no change: a hard link to a --link-dest base's inode, that file's content. */
-  linked: boolean;
+  line: string | undefined;
 }
+
+const LINKED = `hf${' '.repeat(9)} `;
+const manifestLine = (digest: string, name: string) => `${digest}  ${name}\n`;
 
 /**
  * The regular files of rsync's `%i %C %n` lines, taken one line at a time while rsync runs,
- * so the parse costs the backup nothing. A name rsync escaped (\\#ooo: a newline or, under
- * LC_ALL=C, any non-ASCII byte) cannot be mapped back to the file: it is left out and
+ * each with its manifest line when the digest is known: rsync's for a file it wrote, the
+ * bases' for a file it linked ("hf" and no change: that base file's inode). So the work is
+ * done while rsync runs, not after. A name rsync escaped (\\#ooo: a newline or, under
+ * LC_ALL=C, any non-ASCII byte) cannot be mapped back to its file: it is left out and
  * `escaped` is set.
  */
 export class Listing {
   readonly files: ListedFile[] = [];
   escaped = false;
+  /** Settles once the bases' manifests are read and every linked file seen so far has its line. */
+  readonly ready: Promise<void>;
+  #bases: Checksums[] | undefined;
+  #waiting: ListedFile[] = [];
+
+  constructor(bases: Promise<Checksums[]>) {
+    this.ready = bases.then(
+      (read) => this.#carryOver(read),
+      () => this.#carryOver([]),
+    );
+  }
 
   /** One line of rsync's stdout; true when it was an item of the listing (a file, directory, link). */
   take = (line: string): boolean => {
@@ -90,17 +104,30 @@ export class Listing {
     if (line[11] !== ' ' || line[44] !== ' ' || !'<>ch.*'.includes(line[0] ?? '')) return false;
     if (line[1] !== 'f') return true;
     const name = line.slice(45);
-    if (name.includes('\\#')) this.escaped = true;
-    else this.files.push({ name, digest: line.slice(12, 44).trim(), linked: line.startsWith(LINKED) });
+    if (name.includes('\\#')) {
+      this.escaped = true;
+      return true;
+    }
+    const digest = line.slice(12, 44).trim();
+    const file: ListedFile = { name, line: digest ? manifestLine(digest, name) : undefined };
+    this.files.push(file);
+    if (!digest && line.startsWith(LINKED)) {
+      if (this.#bases) file.line = carried(name, this.#bases);
+      else this.#waiting.push(file);
+    }
     return true;
   };
+
+  #carryOver(bases: Checksums[]): void {
+    this.#bases = bases;
+    for (const file of this.#waiting) file.line = carried(file.name, bases);
+    this.#waiting = [];
+  }
 }
 
-const LINKED = `hf${' '.repeat(9)} `;
-
 /**
- * A linked file's digest: what the bases' manifests agree on. rsync links a file to the first
- * base holding an identical one, so with two bases that disagree nobody knows which it took.
+ * A linked file's manifest line, from what the bases' manifests agree on. rsync links a file to
+ * the first base holding an identical one, so with two bases that disagree nobody knows which.
  */
 function carried(name: string, bases: Checksums[]): string | undefined {
   let digest: string | undefined;
@@ -110,41 +137,36 @@ function carried(name: string, bases: Checksums[]): string | undefined {
     if (digest !== undefined && sum !== digest) return undefined;
     digest = sum;
   }
-  return digest;
+  return digest === undefined ? undefined : manifestLine(digest, name);
 }
 
 /**
  * The manifest of a new snapshot, in md5sum's format ("<hex>  <path>", sorted). When rsync's
- * listing is complete (`expectedFiles`, rsync's count of regular files, listed, no escaped name) it is the file list;
- * otherwise (a vanished file, an escaped name) the tree is walked. A file rsync wrote has
- * rsync's digest, a linked file its base's; only the rest is hashed.
+ * listing is complete (`expectedFiles`, rsync's count of regular files, all listed, no name
+ * escaped) it is the file list; otherwise (a file vanished, a name escaped) the tree is walked.
+ * Only files whose digest neither rsync nor a base gave are hashed.
  */
 export async function snapshotChecksums(
   root: string,
   listing: Listing,
   expectedFiles: number,
-  bases: Checksums[],
 ): Promise<{ text: string; files: number; hashed: number }> {
-  const digestOf = (file: ListedFile) => file.digest || (file.linked ? carried(file.name, bases) : undefined);
-  let files: [name: string, digest: string | undefined][];
+  await listing.ready;
+  let files: ListedFile[];
   if (!listing.escaped && listing.files.length === expectedFiles) {
     // Mostly in order already (rsync lists in its sorted file-list order): a near-linear sort.
-    files = listing.files.sort((a, b) => byPath(a.name, b.name)).map((file) => [file.name, digestOf(file)]);
+    files = listing.files.sort((a, b) => byPath(a.name, b.name));
   } else {
-    const listed = new Map(listing.files.map((file) => [file.name, digestOf(file)]));
-    files = (await regularFiles(root)).map((name) => [name, listed.get(name)]);
+    const listed = new Map(listing.files.map((file) => [file.name, file.line]));
+    files = (await regularFiles(root)).map((name) => ({ name, line: listed.get(name) }));
   }
-  let text = '';
   let hashed = 0;
-  for (const [name, known] of files) {
-    let digest = known;
-    if (!digest) {
-      digest = await hashFile(`${root}/${name}`, MANIFEST_ALGORITHM);
-      hashed++;
-    }
-    text += `${digest}  ${name}\n`;
+  for (const file of files) {
+    if (file.line) continue;
+    file.line = manifestLine(await hashFile(`${root}/${file.name}`, MANIFEST_ALGORITHM), file.name);
+    hashed++;
   }
-  return { text, files: files.length, hashed };
+  return { text: files.map((file) => file.line).join(''), files: files.length, hashed };
 }
 
 export async function readChecksums(file: string): Promise<Checksums> {

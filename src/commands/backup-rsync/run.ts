@@ -112,6 +112,7 @@ export async function run(values: OptionValues, ctx: RunContext): Promise<Report
   };
 
   const staging = stagingDir(opts.dest, id, runId);
+  let kept: Snapshot[] | undefined;
   try {
     if (lock) {
       warnings.push(...(await recover(opts.dest)));
@@ -136,7 +137,7 @@ export async function run(values: OptionValues, ctx: RunContext): Promise<Report
         check('promote', 'pass', `${replaced ? 'replaced' : 'created'} snapshot ${id}`, since);
       }
       if (!failed && opts.postHook) await hook('hook.post', opts.postHook);
-      if (!failed) await rotate(opts, id, check);
+      if (!failed) kept = await rotate(opts, id, check);
     }
   } finally {
     // A run that did not promote leaves no partial snapshot behind.
@@ -144,7 +145,7 @@ export async function run(values: OptionValues, ctx: RunContext): Promise<Report
     await lock?.release();
   }
 
-  const snapshots = (await listSnapshots(opts.dest)).filter((s) => s.manifest);
+  const snapshots = kept ?? (await listSnapshots(opts.dest)).filter((s) => s.manifest);
   const report: Report = {
     command: 'backup-rsync',
     metricPrefix: 'backup',
@@ -209,8 +210,8 @@ async function backupSource(
     `${source.path}/`,
     `${target}/`,
   ];
-  // Read while rsync runs: the parse then costs the run nothing. A base without a usable
-  // manifest contributes nothing, so its files are hashed.
+  // Read while rsync runs, as the listing that needs them arrives. A base without a usable
+  // manifest contributes nothing, so files linked to it are hashed.
   const baseSums = Promise.all(
     bases.map(async ({ snapshot }) => {
       const prior = snapshot.manifest?.sources.find((s) => s.name === source.name);
@@ -223,7 +224,7 @@ async function backupSource(
     name,
     `${source.path} -> ${bases.length ? `linked against ${bases.map((b) => b.snapshot.id).join(', ')}` : 'full copy'}`,
   );
-  const listing = new Listing();
+  const listing = new Listing(baseSums);
   const result = await runRsync(args, {
     signal: ctx.signal,
     onLine: listing.take,
@@ -248,7 +249,7 @@ async function backupSource(
     `${stats.files} files, ${stats.regularFilesTransferred} transferred, ${stats.transferredFileSize} new bytes${verdict === 'warning' ? ' (some vanished)' : ''}`,
     since,
   );
-  const sums = await snapshotChecksums(target, listing, stats.regularFiles, await baseSums);
+  const sums = await snapshotChecksums(target, listing, stats.regularFiles);
   const checksums = `.mailops/${source.name}.${MANIFEST_ALGORITHM}`;
   await mkdir(join(staging, '.mailops'), { recursive: true });
   // One synchronous write: the async one goes through the thread pool in pieces (3-17 ms vs 1 ms).
@@ -259,12 +260,15 @@ async function backupSource(
   return [{ name: source.name, path: source.path, stats, rsyncExit: result.code, checksums }];
 }
 
-/** Keeps the newest `keep` complete snapshots by parsed date; never the one just written; only after success. */
+/**
+ * Keeps the newest `keep` complete snapshots by parsed date; never the one just written; only
+ * after success. Returns the complete snapshots kept.
+ */
 async function rotate(
   opts: BackupOptions,
   current: string,
   check: (name: string, status: Status, summary: string, since: number) => void,
-): Promise<void> {
+): Promise<Snapshot[]> {
   const since = Date.now();
   const complete = (await listSnapshots(opts.dest)).filter((s) => s.manifest);
   const doomed = complete.slice(0, Math.max(0, complete.length - opts.keep)).filter((s) => s.id !== current);
@@ -275,6 +279,7 @@ async function rotate(
     `${complete.length - doomed.length} snapshots kept${doomed.length ? `, deleted ${doomed.map((s) => s.id).join(', ')}` : ''}`,
     since,
   );
+  return complete.filter((s) => !doomed.includes(s));
 }
 
 const exists = (path: string) =>

@@ -37,17 +37,19 @@ export const stagingDir = (dest: string, id: string, runId: string) => join(dest
 /** Snapshots named by a period id, complete (marker present) or not, oldest first by parsed date. */
 export async function listSnapshots(dest: string): Promise<Snapshot[]> {
   const entries = await readdir(dest, { withFileTypes: true }).catch(() => []);
-  const snapshots: Snapshot[] = [];
-  for (const entry of entries) {
-    const start = entry.isDirectory() ? periodStart(entry.name) : undefined;
-    if (start === undefined) continue;
-    const dir = join(dest, entry.name);
-    const manifest = await readFile(join(dir, MARKER), 'utf8')
-      .then((text) => JSON.parse(text) as SnapshotManifest)
-      .catch(() => undefined);
-    snapshots.push({ id: entry.name, dir, start, manifest });
-  }
-  return snapshots.sort((a, b) => a.start - b.start);
+  // Markers read in parallel: a run lists the destination twice, and waits for it before rsync.
+  const snapshots = await Promise.all(
+    entries.map(async (entry): Promise<Snapshot | undefined> => {
+      const start = entry.isDirectory() ? periodStart(entry.name) : undefined;
+      if (start === undefined) return undefined;
+      const dir = join(dest, entry.name);
+      const manifest = await readFile(join(dir, MARKER), 'utf8')
+        .then((text) => JSON.parse(text) as SnapshotManifest)
+        .catch(() => undefined);
+      return { id: entry.name, dir, start, manifest };
+    }),
+  );
+  return snapshots.filter((s) => s !== undefined).sort((a, b) => a.start - b.start);
 }
 
 /** Leftovers of runs that died: staging dirs (partial, never promoted) and trash from an interrupted swap. */
