@@ -42,9 +42,25 @@ await build({
             ? { path: 'lazy-child-process', namespace: 'mailops-shim' }
             : undefined,
         );
-        b.onLoad({ filter: /.*/, namespace: 'mailops-shim' }, () => ({
+        b.onLoad({ filter: /^lazy-child-process$/, namespace: 'mailops-shim' }, () => ({
           contents:
             "module.exports = new Proxy({}, { get: (_, key) => require('node:child_process')[key] });",
+          loader: 'js',
+        }));
+      },
+    },
+    {
+      // chalk detects the terminal's colour support when it loads (tty, os, env: 4 ms of every
+      // start). mailops never asks it: every Chalk is built with the level mailops decided
+      // (TTY, NO_COLOR, --color), so the detector is replaced by one that finds nothing.
+      name: 'no-colour-detection-in-chalk',
+      setup(b) {
+        b.onResolve({ filter: /^#supports-color$/ }, () => ({
+          path: 'no-detection',
+          namespace: 'mailops-shim',
+        }));
+        b.onLoad({ filter: /^no-detection$/, namespace: 'mailops-shim' }, () => ({
+          contents: 'export default { stdout: false, stderr: false };',
           loader: 'js',
         }));
       },
