@@ -21,7 +21,7 @@ import { periodId } from '../src/checks/period.ts';
 
 const FILES = Number(process.env.BENCH_BACKUP_FILES ?? 20_000);
 const NIGHTS = Number(process.env.BENCH_BACKUP_NIGHTS ?? 15);
-const KEPT = 8;
+const KEPT = Math.min(8, NIGHTS);
 const CHURN = 0.02;
 const root = mkdtempSync(join(tmpdir(), 'mailops-bench-backup-'));
 const src = join(root, 'src');
@@ -32,8 +32,8 @@ function writeMessage(i: number): void {
   writeFileSync(join(src, `d${i % 200}`, `m${i}`), randomBytes(size));
 }
 
-let lastStdout = '';
-function time(command: string, args: string[]): number {
+/** Wall time of one run, and what it printed. */
+function time(command: string, args: string[]): { ms: number; stdout: string } {
   const started = process.hrtime.bigint();
   const result = spawnSync(command, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -41,8 +41,7 @@ function time(command: string, args: string[]): number {
   });
   if (result.status !== 0)
     throw new Error(`${command} ${args.join(' ')}: exit ${result.status}: ${String(result.stderr)}`);
-  lastStdout = String(result.stdout);
-  return Number(process.hrtime.bigint() - started) / 1e6;
+  return { ms: Number(process.hrtime.bigint() - started) / 1e6, stdout: String(result.stdout) };
 }
 
 const diskBytes = (path: string) =>
@@ -86,7 +85,7 @@ try {
     if (night > 0) {
       for (let k = 0; k < FILES * CHURN; k++) writeMessage(Math.floor(Math.random() * FILES));
     }
-    const runs: [string, () => number][] = [
+    const runs: [string, () => { ms: number; stdout: string }][] = [
       [
         'mailops backup-rsync',
         () =>
@@ -127,9 +126,10 @@ try {
       const [name, go] = runs[(night + r) % runs.length]!;
       // Each run starts with nothing left to write back, so none pays for the one before it.
       execFileSync('sync');
-      times[name]!.push(go());
+      const { ms, stdout } = go();
+      times[name]!.push(ms);
       if (name === 'mailops backup-rsync') {
-        const report = JSON.parse(lastStdout) as { checks: { name: string; durationMs: number }[] };
+        const report = JSON.parse(stdout) as { checks: { name: string; durationMs: number }[] };
         inner.push(report.checks.find((c) => c.name === 'rsync.mail')?.durationMs ?? NaN);
       }
     }

@@ -33,11 +33,9 @@ const FIELDS: Record<keyof RsyncStats, RegExp> = {
  * so a truncated run is never read as "0 bytes".
  */
 export function parseRsyncStats(output: string): RsyncStats | undefined {
-  // The summary follows a listing of every file (-ii): scanning 20,000 lines once per field adds up.
-  const summary = output.slice(Math.max(0, output.lastIndexOf('\nNumber of files: ')));
   const stats = {} as RsyncStats;
   for (const [key, pattern] of Object.entries(FIELDS) as [keyof RsyncStats, RegExp][]) {
-    const match = pattern.exec(summary);
+    const match = pattern.exec(output);
     stats[key] = match ? Number(match[1]) : NaN;
   }
   const core: (keyof RsyncStats)[] = [

@@ -91,11 +91,9 @@ export class Listing {
   #bases: Checksums[] | undefined;
   #waiting: ListedFile[] = [];
 
+  /** `bases`: the manifests of the --link-dest bases, each empty when unreadable (never rejects). */
   constructor(bases: Promise<Checksums[]>) {
-    this.ready = bases.then(
-      (read) => this.#carryOver(read),
-      () => this.#carryOver([]),
-    );
+    this.ready = bases.then((read) => this.#carryOver(read));
   }
 
   /** One line of rsync's stdout; true when it was an item of the listing (a file, directory, link). */
