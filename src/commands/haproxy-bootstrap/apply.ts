@@ -1,7 +1,6 @@
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
 import { runShell } from '../../checks/shell.js';
-import { writeFileAtomic } from '../../output/atomic-write.js';
+import { tempPathFor, writeFileAtomic } from '../../output/atomic-write.js';
 
 export type ApplyOutcome =
   | { state: 'unchanged' }
@@ -34,7 +33,8 @@ export async function applyCandidate(
   options: { validateCmd?: string | undefined; reloadCmd?: string | undefined; signal: AbortSignal },
 ): Promise<ApplyOutcome> {
   if (candidate === current) return { state: 'unchanged' };
-  const temp = join(dirname(file), `.${basename(file)}.mailops-${process.pid}.tmp`);
+  // Validated where it lies, then renamed over the file: the same temp path an atomic write uses.
+  const temp = tempPathFor(file);
   await writeFile(temp, candidate);
   try {
     if (options.validateCmd) {
