@@ -1,5 +1,5 @@
 import { createReadStream, lstatSync, readFileSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { lstat, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export type Checksums = Map<string, string>;
@@ -16,7 +16,7 @@ export const algorithmOf = (manifestPath: string): Algorithm =>
 
 const SMALL = 8 * 1024 * 1024;
 
-async function hashFile(path: string, algorithm: Algorithm): Promise<string> {
+export async function hashFile(path: string, algorithm: Algorithm): Promise<string> {
   // Loaded on first use: a backup where rsync reported every digest never needs it (9 ms).
   const { createHash } = await import('node:crypto');
   const hash = createHash(algorithm);
@@ -29,21 +29,24 @@ async function hashFile(path: string, algorithm: Algorithm): Promise<string> {
 }
 
 /** Code-unit order of whole relative paths: one order for a manifest, whichever way its list was found. */
-const byPath = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+export const byPath = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * Paths of regular files under root, relative to it, sorted (no path.relative: 20k calls add up).
  * Directories are read in parallel: the thread pool overlaps the getdents calls with the
- * JavaScript around them.
+ * JavaScript around them. A name that is not UTF-8 comes back with U+FFFD in it and cannot be
+ * opened by that name: such paths go to `unnamed` instead (lstat tells them from a real U+FFFD).
  */
-async function regularFiles(root: string): Promise<string[]> {
+export async function regularFiles(root: string, unnamed: string[] = []): Promise<string[]> {
   const files: string[] = [];
   const walk = async (prefix: string): Promise<void> => {
     const entries = await readdir(prefix ? join(root, prefix) : root, { withFileTypes: true });
     const below: Promise<void>[] = [];
     for (const entry of entries) {
       const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
-      if (entry.isFile()) files.push(rel);
+      if (entry.name.includes('\uFFFD') && !(await lstat(join(root, rel)).catch(() => undefined)))
+        unnamed.push(rel);
+      else if (entry.isFile()) files.push(rel);
       else if (entry.isDirectory()) below.push(walk(rel));
     }
     await Promise.all(below);
@@ -52,7 +55,7 @@ async function regularFiles(root: string): Promise<string[]> {
   return files.sort(byPath);
 }
 
-/** Digest of every regular file under root (a full walk: verify, restore). */
+/** Digest of every regular file under root that has a UTF-8 name (a full walk: verify, restore). */
 export async function checksumTree(root: string, algorithm: Algorithm): Promise<Checksums> {
   const sums: Checksums = new Map();
   for (const rel of await regularFiles(root)) sums.set(rel, await hashFile(`${root}/${rel}`, algorithm));
@@ -60,121 +63,55 @@ export async function checksumTree(root: string, algorithm: Algorithm): Promise<
 }
 
 /**
- * rsync's line for every file (-ii lists unchanged ones too): change flags, its md5 of what it
- * wrote (blank when it wrote nothing or did not say), name. The new tree's file list and most
- * digests come from here, so nothing walks or hashes a 20,000-file snapshot again.
+ * A manifest as read back: its text, and where each path's line starts, so that the next
+ * backup's manifest can reuse whole runs of lines as they stand. `sorted` is false when a line is
+ * malformed or out of order (a hand-edited file): then lines can be looked up but not spliced.
  */
-export const RSYNC_OUT_FORMAT = ['--checksum-choice=md5', '-ii', '--out-format=%i %C %n'];
+export class ManifestText {
+  readonly text: string;
+  /** The paths in file order, each line's start, and one more start: the end of the text. */
+  readonly names: string[] = [];
+  readonly starts: number[] = [];
+  readonly index = new Map<string, number>();
+  sorted = true;
 
-/** A regular file of the listing: its manifest line once its digest is known. */
-interface ListedFile {
-  name: string;
-  line: string | undefined;
-}
-
-const LINKED = `hf${' '.repeat(9)} `;
-const manifestLine = (digest: string, name: string) => `${digest}  ${name}\n`;
-
-/**
- * The regular files of rsync's `%i %C %n` lines, taken one line at a time while rsync runs,
- * each with its manifest line when the digest is known: rsync's for a file it wrote, the
- * bases' for a file it linked ("hf" and no change: that base file's inode). So the work is
- * done while rsync runs, not after. A name rsync escaped (\\#ooo: a newline or, under
- * LC_ALL=C, any non-ASCII byte) cannot be mapped back to its file: it is left out and
- * `escaped` is set.
- */
-export class Listing {
-  readonly files: ListedFile[] = [];
-  escaped = false;
-  /** Settles once the bases' manifests are read and every linked file seen so far has its line. */
-  readonly ready: Promise<void>;
-  #bases: Checksums[] | undefined;
-  #waiting: ListedFile[] = [];
-
-  /** `bases`: the manifests of the --link-dest bases, each empty when unreadable (never rejects). */
-  constructor(bases: Promise<Checksums[]>) {
-    this.ready = bases.then((read) => this.#carryOver(read));
-  }
-
-  /** One line of rsync's stdout; true when it was an item of the listing (a file, directory, link). */
-  take = (line: string): boolean => {
-    // Fixed columns: 11 flag characters, a space, 32 digest characters, a space, the name.
-    if (line[11] !== ' ' || line[44] !== ' ' || !'<>ch.*'.includes(line[0] ?? '')) return false;
-    if (line[1] !== 'f') return true;
-    const name = line.slice(45);
-    if (name.includes('\\#')) {
-      this.escaped = true;
-      return true;
+  constructor(text: string) {
+    this.text = text && !text.endsWith('\n') ? `${text}\n` : text;
+    for (let start = 0, end = 0; start < this.text.length; start = end + 1) {
+      end = this.text.indexOf('\n', start);
+      // "<hex>  <path>", the digest 32 (md5) or 64 (sha256) characters: no regular expression per line.
+      const at = (i: number) => this.text[start + i] === ' ' && this.text[start + i + 1] === ' ';
+      const cut = at(32) ? 32 : at(64) ? 64 : 0;
+      const name = this.text.slice(start + cut + 2, end);
+      if (!cut || !name) {
+        this.sorted = false;
+        continue;
+      }
+      if (this.sorted && this.names.length > 0 && !(this.names.at(-1)! < name)) this.sorted = false;
+      this.index.set(name, this.names.length);
+      this.names.push(name);
+      this.starts.push(start);
     }
-    const digest = line.slice(12, 44).trim();
-    const file: ListedFile = { name, line: digest ? manifestLine(digest, name) : undefined };
-    this.files.push(file);
-    if (!digest && line.startsWith(LINKED)) {
-      if (this.#bases) file.line = carried(name, this.#bases);
-      else this.#waiting.push(file);
-    }
-    return true;
-  };
+    this.starts.push(this.text.length);
+  }
 
-  #carryOver(bases: Checksums[]): void {
-    this.#bases = bases;
-    for (const file of this.#waiting) file.line = carried(file.name, bases);
-    this.#waiting = [];
+  /** The i-th path's whole line, newline included. */
+  line(i: number): string {
+    const start = this.starts[i]!;
+    return this.text.slice(start, this.text.indexOf('\n', start) + 1);
+  }
+
+  digest(i: number): string {
+    const start = this.starts[i]!;
+    return this.text.slice(start, this.text.indexOf(' ', start));
   }
 }
 
-/**
- * A linked file's manifest line, from what the bases' manifests agree on. rsync links a file to
- * the first base holding an identical one, so with two bases that disagree nobody knows which.
- */
-function carried(name: string, bases: Checksums[]): string | undefined {
-  let digest: string | undefined;
-  for (const base of bases) {
-    const sum = base.get(name);
-    if (sum === undefined) continue;
-    if (digest !== undefined && sum !== digest) return undefined;
-    digest = sum;
-  }
-  return digest === undefined ? undefined : manifestLine(digest, name);
-}
-
-/**
- * The manifest of a new snapshot, in md5sum's format ("<hex>  <path>", sorted). When rsync's
- * listing is complete (`expectedFiles`, rsync's count of regular files, all listed, no name
- * escaped) it is the file list; otherwise (a file vanished, a name escaped) the tree is walked.
- * Only files whose digest neither rsync nor a base gave are hashed.
- */
-export async function snapshotChecksums(
-  root: string,
-  listing: Listing,
-  expectedFiles: number,
-): Promise<{ text: string; files: number; hashed: number }> {
-  await listing.ready;
-  let files: ListedFile[];
-  if (!listing.escaped && listing.files.length === expectedFiles) {
-    // Mostly in order already (rsync lists in its sorted file-list order): a near-linear sort.
-    files = listing.files.sort((a, b) => byPath(a.name, b.name));
-  } else {
-    const listed = new Map(listing.files.map((file) => [file.name, file.line]));
-    files = (await regularFiles(root)).map((name) => ({ name, line: listed.get(name) }));
-  }
-  let hashed = 0;
-  for (const file of files) {
-    if (file.line) continue;
-    file.line = manifestLine(await hashFile(`${root}/${file.name}`, MANIFEST_ALGORITHM), file.name);
-    hashed++;
-  }
-  return { text: files.map((file) => file.line).join(''), files: files.length, hashed };
-}
+export const readManifest = async (file: string) => new ManifestText(await readFile(file, 'utf8'));
 
 export async function readChecksums(file: string): Promise<Checksums> {
-  const sums: Checksums = new Map();
-  for (const line of (await readFile(file, 'utf8')).split('\n')) {
-    // "<hex>  <path>", the digest 32 (md5) or 64 (sha256) characters: no regular expression per line.
-    const cut = line[32] === ' ' && line[33] === ' ' ? 32 : line[64] === ' ' && line[65] === ' ' ? 64 : 0;
-    if (cut && line.length > cut + 2) sums.set(line.slice(cut + 2), line.slice(0, cut));
-  }
-  return sums;
+  const manifest = await readManifest(file);
+  return new Map(manifest.names.map((name, i) => [name, manifest.digest(i)]));
 }
 
 /** Files whose content differs from the manifest, files missing, and files the manifest does not know. */

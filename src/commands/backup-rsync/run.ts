@@ -10,14 +10,9 @@ import type { CheckResult, Report, Status } from '../../checks/types.js';
 import { describeValue } from '../../config/issues.js';
 import { UsageError } from '../../errors.js';
 import { acquireLock, LockedError } from './lock.js';
-import {
-  algorithmOf,
-  Listing,
-  MANIFEST_ALGORITHM,
-  readChecksums,
-  RSYNC_OUT_FORMAT,
-  snapshotChecksums,
-} from './manifest.js';
+import { Listing, RSYNC_OUT_FORMAT } from './listing.js';
+import { algorithmOf, MANIFEST_ALGORITHM, readManifest } from './manifest.js';
+import { snapshotChecksums } from './snapshot-manifest.js';
 import { backupFamilies, ioStats } from './metrics.js';
 import {
   listSnapshots,
@@ -199,7 +194,7 @@ async function backupSource(
     '--numeric-ids',
     '--stats',
     '--no-h',
-    // Every file, with rsync's digest of each it wrote: the manifest needs no walk and no hashing.
+    // Each file rsync writes, with its digest: with the bases' manifests, the new one needs no hashing.
     ...RSYNC_OUT_FORMAT,
     ...(opts.acls ? ['-A'] : []),
     ...(opts.xattrs ? ['-X'] : []),
@@ -209,21 +204,20 @@ async function backupSource(
     `${source.path}/`,
     `${target}/`,
   ];
-  // Read while rsync runs, as the listing that needs them arrives. A base without a usable
-  // manifest contributes nothing, so files linked to it are hashed.
-  const baseSums = Promise.all(
+  // Read while rsync runs. A base without a usable manifest is undefined: files linked from it are hashed.
+  const baseLines = Promise.all(
     bases.map(async ({ snapshot }) => {
       const prior = snapshot.manifest?.sources.find((s) => s.name === source.name);
       return prior && algorithmOf(prior.checksums) === MANIFEST_ALGORITHM
-        ? await readChecksums(join(snapshot.dir, prior.checksums)).catch(() => new Map<string, string>())
-        : new Map<string, string>();
+        ? await readManifest(join(snapshot.dir, prior.checksums)).catch(() => undefined)
+        : undefined;
     }),
   );
   ctx.progress.begin(
     name,
     `${source.path} -> ${bases.length ? `linked against ${bases.map((b) => b.snapshot.id).join(', ')}` : 'full copy'}`,
   );
-  const listing = new Listing(baseSums);
+  const listing = new Listing();
   const result = await runRsync(args, {
     signal: ctx.signal,
     onLine: listing.take,
@@ -248,13 +242,20 @@ async function backupSource(
     `${stats.files} files, ${stats.regularFilesTransferred} transferred, ${stats.transferredFileSize} new bytes${verdict === 'warning' ? ' (some vanished)' : ''}`,
     since,
   );
-  const sums = await snapshotChecksums(target, listing, stats.regularFiles);
+  const sums = await snapshotChecksums(target, listing, await baseLines, {
+    regularFiles: stats.regularFiles,
+    complete: verdict === 'ok',
+  });
+  if (sums.unnamed.length)
+    warnings.push(
+      `${source.name}: ${sums.unnamed.length} paths whose names are not UTF-8 are in the snapshot but not in its checksum manifest, e.g. ${sums.unnamed[0]}`,
+    );
   const checksums = `.mailops/${source.name}.${MANIFEST_ALGORITHM}`;
   await mkdir(join(staging, '.mailops'), { recursive: true });
   // One synchronous write: the async one goes through the thread pool in pieces (3-17 ms vs 1 ms).
   writeFileSync(join(staging, checksums), sums.text);
   ctx.log.debug(
-    `${source.name}: ${sums.hashed} of ${sums.files} files hashed, the rest digested by rsync or carried over from ${bases.map((b) => b.snapshot.id).join(', ') || '-'}`,
+    `${source.name}: ${sums.hashed} of ${sums.files} files hashed, the rest digested by rsync or carried over from ${bases.map((b) => b.snapshot.id).join(', ') || '-'}; file list from ${sums.walked ? 'a walk of the snapshot' : "rsync's listing and the bases"}`,
   );
   return [{ name: source.name, path: source.path, stats, rsyncExit: result.code, checksums }];
 }
