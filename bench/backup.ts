@@ -1,7 +1,8 @@
 // backup-rsync against plain `rsync -aH --delete --link-dest` and rsnapshot, on one
 // generated tree of 20,000 files (4-60 KiB, a Maildir's spread) with 2 % churn per
-// night, 15 nights each, interleaved (the median of 14 incremental nights: one run
-// varies by +-5 % here); the disk used by the snapshots when there are 8 of them.
+// night as a Maildir sees it (new mail, expunged mail, flags changed: a file renamed),
+// 15 nights each, interleaved (the median of 14 incremental nights: one run varies by
+// +-5 % here); the disk used by the snapshots when there are 8 of them.
 // Nothing is rotated out within the 15 nights: deleting a snapshot is work plain rsync
 // does not do.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -27,9 +28,39 @@ const root = mkdtempSync(join(tmpdir(), 'mailops-bench-backup-'));
 const src = join(root, 'src');
 const bin = join(import.meta.dirname, '../bin/mailops.js');
 
-function writeMessage(i: number): void {
+/** The messages in the tree, by path relative to src. */
+const messages: string[] = [];
+let delivered = 0;
+
+function deliver(): void {
+  const n = delivered++;
   const size = 4096 + Math.floor(Math.random() * 56 * 1024);
-  writeFileSync(join(src, `d${i % 200}`, `m${i}`), randomBytes(size));
+  const name = join(`d${n % 200}`, `m${n}`);
+  writeFileSync(join(src, name), randomBytes(size));
+  messages.push(name);
+}
+
+/** A random message, taken out of the list. */
+function pick(): string {
+  const i = Math.floor(Math.random() * messages.length);
+  const [name] = messages.splice(i, 1);
+  return name!;
+}
+
+/**
+ * One night's churn, 2 % of the tree: half new mail, a quarter expunged, a quarter whose
+ * flags changed (Maildir renames the file: `m1` becomes `m1:2,S`).
+ */
+function churn(): void {
+  const changes = FILES * CHURN;
+  for (let k = 0; k < changes / 2; k++) deliver();
+  for (let k = 0; k < changes / 4; k++) rmSync(join(src, pick()));
+  for (let k = 0; k < changes / 4; k++) {
+    const name = pick();
+    const flagged = name.endsWith(':2,S') ? `${name}T` : `${name.split(':')[0]}:2,S`;
+    renameSync(join(src, name), join(src, flagged));
+    messages.push(flagged);
+  }
 }
 
 /** Wall time of one run, and what it printed. */
@@ -50,7 +81,7 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 
 try {
   for (let d = 0; d < 200; d++) mkdirSync(join(src, `d${d}`), { recursive: true });
-  for (let i = 0; i < FILES; i++) writeMessage(i);
+  for (let i = 0; i < FILES; i++) deliver();
   const full = diskBytes(src);
 
   const mailopsDest = join(root, 'mailops');
@@ -82,9 +113,7 @@ try {
     rsnapshot: [],
   };
   for (let night = 0; night < NIGHTS; night++) {
-    if (night > 0) {
-      for (let k = 0; k < FILES * CHURN; k++) writeMessage(Math.floor(Math.random() * FILES));
-    }
+    if (night > 0) churn();
     const runs: [string, () => { ms: number; stdout: string }][] = [
       [
         'mailops backup-rsync',

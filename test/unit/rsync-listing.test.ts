@@ -128,6 +128,21 @@ describe('the manifest of a new snapshot', () => {
     expect(looked).toEqual(spliced);
   });
 
+  it('takes out the lines of base files that are gone, next to new ones that sort in their place', async () => {
+    const tree = { a: 'a', b: 'b', d: 'd', f: 'f' };
+    const { root, listing } = snapshot(tree, ['b', 'f']);
+    // c and e were deleted since the base; b and f are new, b where c was and f after e.
+    const base = manifest({ a: md5('a'), c: older, d: md5('d'), e: older });
+    const sums = await snapshotChecksums(root, listing, [base], { regularFiles: 4, complete: true });
+    expect(sums).toEqual({
+      text: ['a', 'b', 'd', 'f'].map((name) => `${md5(name)}  ${name}\n`).join(''),
+      files: 4,
+      hashed: 0,
+      walked: true,
+      unnamed: [],
+    });
+  });
+
   it('hashes a linked file whose two bases disagree, or whose base has no manifest', async () => {
     const { root, listing } = snapshot(files, ['new/c']);
     const newerBase = manifest({ 'cur/a': older, 'cur/b': newer });

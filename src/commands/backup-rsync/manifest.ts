@@ -32,7 +32,7 @@ export async function hashFile(path: string, algorithm: Algorithm): Promise<stri
 export const byPath = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
- * Paths of regular files under root, relative to it, sorted (no path.relative: 20k calls add up).
+ * Paths of regular files under root, relative to it, in no order (no path.relative: 20k calls add up).
  * Directories are read in parallel: the thread pool overlaps the getdents calls with the
  * JavaScript around them. A name that is not UTF-8 comes back with U+FFFD in it and cannot be
  * opened by that name: such paths go to `unnamed` instead (lstat tells them from a real U+FFFD).
@@ -52,13 +52,14 @@ export async function regularFiles(root: string, unnamed: string[] = []): Promis
     await Promise.all(below);
   };
   await walk('');
-  return files.sort(byPath);
+  return files;
 }
 
 /** Digest of every regular file under root that has a UTF-8 name (a full walk: verify, restore). */
 export async function checksumTree(root: string, algorithm: Algorithm): Promise<Checksums> {
   const sums: Checksums = new Map();
-  for (const rel of await regularFiles(root)) sums.set(rel, await hashFile(`${root}/${rel}`, algorithm));
+  for (const rel of (await regularFiles(root)).sort(byPath))
+    sums.set(rel, await hashFile(`${root}/${rel}`, algorithm));
   return sums;
 }
 

@@ -23,32 +23,6 @@ function carried(name: string, bases: readonly Base[]): ListedFile {
   return { name, line };
 }
 
-/**
- * The new manifest as its one base's text with the listed files put in: each replaces its path's
- * line or goes where its path sorts, and every other line stays as it stands (a run of 20,000
- * lines costs a few slices, not 20,000 steps). Right only if no base file is gone: the base's
- * paths plus the new ones must be rsync's count of regular files, or this is undefined.
- */
-function splice(base: ManifestText, listed: ListedFile[], regularFiles: number): string | undefined {
-  if (!base.sorted) return undefined;
-  const edits = listed.map((file) => {
-    const at = base.index.get(file.name);
-    return at === undefined
-      ? { at: sortsBefore(base.names, file.name), replaces: 0, line: file.line! }
-      : { at, replaces: 1, line: file.line! };
-  });
-  const added = edits.reduce((sum, edit) => sum + 1 - edit.replaces, 0);
-  if (base.names.length + added !== regularFiles) return undefined;
-  const pieces: string[] = [];
-  let from = 0;
-  for (const edit of edits) {
-    pieces.push(base.text.slice(base.starts[from], base.starts[edit.at]), edit.line);
-    from = edit.at + edit.replaces;
-  }
-  pieces.push(base.text.slice(base.starts[from]));
-  return pieces.join('');
-}
-
 /** Index of the first of the sorted names that sorts after name. */
 function sortsBefore(names: readonly string[], name: string): number {
   let [low, high] = [0, names.length];
@@ -61,16 +35,49 @@ function sortsBefore(names: readonly string[], name: string): number {
 }
 
 /**
- * The files rsync linked without listing them, with several bases (a re-run), when certain: each
- * is in a base, so they are the bases' files less those listed, provided rsync's count of regular
- * files says none is gone.
+ * A sorted base's text with the listed files (sorted, lines known) put in, each replacing its
+ * path's line or going where its path sorts, and the `gone` lines (indexes) taken out. Every other
+ * line stays as it stands: a run of 20,000 lines costs one slice, not 20,000 steps.
  */
-function unlisted(listed: ListedFile[], bases: readonly ManifestText[], regularFiles: number) {
+function splice(base: ManifestText, listed: ListedFile[], gone: number[]): string {
+  const edits = listed.map((file) => {
+    const at = base.index.get(file.name);
+    return at === undefined
+      ? { at: sortsBefore(base.names, file.name), replaces: 0, line: file.line! }
+      : { at, replaces: 1, line: file.line! };
+  });
+  // At one place an insertion comes before the line there is replaced or taken out.
+  if (gone.length) edits.push(...gone.map((at) => ({ at, replaces: 1, line: '' })));
+  if (gone.length) edits.sort((a, b) => a.at - b.at || a.replaces - b.replaces);
+  const pieces: string[] = [];
+  let from = 0;
+  for (const edit of edits) {
+    pieces.push(base.text.slice(base.starts[from], base.starts[edit.at]), edit.line);
+    from = edit.at + edit.replaces;
+  }
+  pieces.push(base.text.slice(base.starts[from]));
+  return pieces.join('');
+}
+
+/** How many of the listed files are new to the base. */
+const added = (base: ManifestText, listed: ListedFile[]) =>
+  listed.reduce((sum, file) => sum + (base.index.has(file.name) ? 0 : 1), 0);
+
+/**
+ * The base lines whose files the walk did not find (deleted or renamed since), when the walk
+ * found nothing but the base's files and the listed ones; undefined otherwise.
+ */
+function goneFrom(base: ManifestText, listed: ListedFile[], walked: string[]): number[] | undefined {
+  const found = new Uint8Array(base.names.length);
   const names = new Set(listed.map((file) => file.name));
-  const files: ListedFile[] = [];
-  for (const name of new Set(bases.flatMap((base) => base.names)))
-    if (!names.has(name)) files.push(carried(name, bases));
-  return listed.length + files.length === regularFiles ? files : undefined;
+  for (const name of walked) {
+    const i = base.index.get(name);
+    if (i !== undefined) found[i] = 1;
+    else if (!names.has(name)) return undefined;
+  }
+  const gone: number[] = [];
+  for (let i = 0; i < found.length; i++) if (!found[i]) gone.push(i);
+  return gone;
 }
 
 async function hashMissing(root: string, files: ListedFile[]): Promise<number> {
@@ -83,11 +90,22 @@ async function hashMissing(root: string, files: ListedFile[]): Promise<number> {
   return hashed;
 }
 
+export interface SnapshotManifest {
+  text: string;
+  files: number;
+  hashed: number;
+  /** Whether the snapshot was walked for its file list. */
+  walked: boolean;
+  /** Paths that are in the snapshot but not in the manifest: their names are not UTF-8. */
+  unnamed: string[];
+}
+
 /**
  * The manifest of a new snapshot, in md5sum's format ("<hex>  <path>", sorted): the files rsync
- * listed with its digests, and those it linked with their bases' lines. When these do not account
- * for exactly rsync's count of regular files (`complete` false: a file vanished; a base file
- * deleted or renamed since; a name not read back), the tree is walked for the file list instead.
+ * listed with its digests, and those it linked unlisted with their base's lines. Those are the
+ * base's files, unless one is gone: rsync's count of regular files says whether, and then a walk
+ * of the snapshot says which. With two bases (a re-run), an unusable one, a vanished file or a
+ * name not read back, the snapshot is walked and each unlisted file takes what the bases agree on.
  * Only files whose digest neither rsync nor the bases gave are hashed.
  */
 export async function snapshotChecksums(
@@ -95,33 +113,43 @@ export async function snapshotChecksums(
   listing: Listing,
   bases: readonly Base[],
   rsync: { regularFiles: number; complete: boolean },
-): Promise<{ text: string; files: number; hashed: number; walked: boolean; unnamed: string[] }> {
+): Promise<SnapshotManifest> {
   const listed = listing.files.sort(byName);
   let hashed = await hashMissing(root, listed);
   const certain = rsync.complete && !listing.escaped && bases.every((base) => base);
-  if (certain && bases.length === 1) {
-    const text = splice(bases[0]!, listed, rsync.regularFiles);
-    if (text !== undefined) return { text, files: rsync.regularFiles, hashed, walked: false, unnamed: [] };
-  }
-  const linked = certain ? unlisted(listed, bases as ManifestText[], rsync.regularFiles) : undefined;
   const unnamed: string[] = [];
+  let walked: string[] | undefined;
+  const [only] = bases;
+  if (certain && bases.length === 1 && only?.sorted) {
+    if (only.names.length + added(only, listed) === rsync.regularFiles)
+      return { text: splice(only, listed, []), files: rsync.regularFiles, hashed, walked: false, unnamed };
+    walked = await regularFiles(root, unnamed);
+    const gone = goneFrom(only, listed, walked);
+    if (gone)
+      return { text: splice(only, listed, gone), files: walked.length, hashed, walked: true, unnamed };
+  }
   let files: ListedFile[];
-  if (linked) {
-    files = [...linked, ...listed].sort(byName);
+  const names = new Set(listed.map((file) => file.name));
+  const linked =
+    certain && !walked ? [...new Set(bases.flatMap((base) => base!.names))].filter((n) => !names.has(n)) : [];
+  if (certain && !walked && listed.length + linked.length === rsync.regularFiles) {
+    files = [...listed, ...linked.map((name) => carried(name, bases))];
   } else {
-    const byNameListed = new Map(listed.map((file) => [file.name, file]));
     // A file not listed was linked from a base, unless it is one whose name could not be read back.
     const other = listing.escaped
       ? (name: string) => ({ name, line: undefined })
       : (name: string) => carried(name, bases);
-    files = (await regularFiles(root, unnamed)).map((name) => byNameListed.get(name) ?? other(name));
+    const byNameListed = new Map(listed.map((file) => [file.name, file]));
+    walked ??= await regularFiles(root, unnamed);
+    files = walked.map((name) => byNameListed.get(name) ?? other(name));
   }
+  files.sort(byName);
   hashed += await hashMissing(root, files);
   return {
     text: files.map((file) => file.line).join(''),
     files: files.length,
     hashed,
-    walked: !linked,
+    walked: !!walked,
     unnamed,
   };
 }
