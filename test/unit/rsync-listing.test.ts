@@ -107,7 +107,7 @@ describe('the manifest of a new snapshot', () => {
       text: `${older}  cur/a\n${md5('b')}  cur/b\n${md5('c')}  new/c\n`,
       files: 3,
       hashed: 0,
-      walked: false,
+      from: 'listing',
       unnamed: [],
     });
   });
@@ -121,7 +121,7 @@ describe('the manifest of a new snapshot', () => {
       .join('');
     const sorted = manifest({ 'a/1': sums['a/1']!, 'a/2': older, 'b/2': sums['b/2']! });
     const spliced = await snapshotChecksums(root, listing, [sorted], { regularFiles: 7, complete: true });
-    expect(spliced).toEqual({ text: expected, files: 7, hashed: 0, walked: false, unnamed: [] });
+    expect(spliced).toEqual({ text: expected, files: 7, hashed: 0, from: 'listing', unnamed: [] });
     const unsorted = manifest({ 'b/2': sums['b/2']!, 'a/1': sums['a/1']!, 'a/2': older });
     expect(unsorted.sorted).toBe(false);
     const looked = await snapshotChecksums(root, listing, [unsorted], { regularFiles: 7, complete: true });
@@ -138,7 +138,7 @@ describe('the manifest of a new snapshot', () => {
       text: ['a', 'b', 'd', 'f'].map((name) => `${md5(name)}  ${name}\n`).join(''),
       files: 4,
       hashed: 0,
-      walked: true,
+      from: 'directories',
       unnamed: [],
     });
   });
@@ -157,7 +157,7 @@ describe('the manifest of a new snapshot', () => {
       regularFiles: 3,
       complete: true,
     });
-    expect(unknown).toMatchObject({ hashed: 2, walked: true });
+    expect(unknown).toMatchObject({ hashed: 2, from: 'walk' });
     expect(unknown.text).toBe(`${md5('a')}  cur/a\n${md5('b')}  cur/b\n${md5('c')}  new/c\n`);
   });
 
@@ -166,13 +166,13 @@ describe('the manifest of a new snapshot', () => {
     const base = manifest({ 'cur/a': older, 'cur/b': older, 'cur/deleted': older });
     const expected = `${older}  cur/a\n${older}  cur/b\n${md5('c')}  new/c\n`;
     const deleted = await snapshotChecksums(root, listing, [base], { regularFiles: 3, complete: true });
-    expect(deleted).toEqual({ text: expected, files: 3, hashed: 0, walked: true, unnamed: [] });
+    expect(deleted).toEqual({ text: expected, files: 3, hashed: 0, from: 'directories', unnamed: [] });
     const vanished = await snapshotChecksums(root, listing, [base], { regularFiles: 4, complete: false });
-    expect(vanished).toEqual({ text: expected, files: 3, hashed: 0, walked: true, unnamed: [] });
+    expect(vanished).toEqual({ text: expected, files: 3, hashed: 0, from: 'walk', unnamed: [] });
     // The name left out may be one the base knows with an older digest: nothing unlisted is trusted.
     listing.take(`>f+++++++++ ${digest} cur/\\#377`);
     const escaped = await snapshotChecksums(root, listing, [base], { regularFiles: 3, complete: true });
-    expect(escaped).toMatchObject({ hashed: 2, walked: true });
+    expect(escaped).toMatchObject({ hashed: 2, from: 'walk' });
     expect(escaped.text).toBe(`${md5('a')}  cur/a\n${md5('b')}  cur/b\n${md5('c')}  new/c\n`);
   });
 });

@@ -74,6 +74,8 @@ export class ManifestText {
   readonly names: string[] = [];
   readonly starts: number[] = [];
   readonly index = new Map<string, number>();
+  /** The directories holding the paths, relative ('' for the top). */
+  readonly dirs = new Set<string>();
   sorted = true;
 
   constructor(text: string) {
@@ -89,6 +91,7 @@ export class ManifestText {
         continue;
       }
       if (this.sorted && this.names.length > 0 && !(this.names.at(-1)! < name)) this.sorted = false;
+      this.dirs.add(name.slice(0, Math.max(0, name.lastIndexOf('/'))));
       this.index.set(name, this.names.length);
       this.names.push(name);
       this.starts.push(start);

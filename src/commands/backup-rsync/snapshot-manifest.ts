@@ -1,3 +1,4 @@
+import { readdir } from 'node:fs/promises';
 import { type ListedFile, type Listing, manifestLine } from './listing.js';
 import { byPath, hashFile, MANIFEST_ALGORITHM, type ManifestText, regularFiles } from './manifest.js';
 
@@ -64,17 +65,22 @@ const added = (base: ManifestText, listed: ListedFile[]) =>
   listed.reduce((sum, file) => sum + (base.index.has(file.name) ? 0 : 1), 0);
 
 /**
- * The base lines whose files the walk did not find (deleted or renamed since), when the walk
- * found nothing but the base's files and the listed ones; undefined otherwise.
+ * The base lines whose files are not in the snapshot (deleted or renamed since), from one read of
+ * each of the base's directories in the snapshot, all at once, names only. A path that is there
+ * as something other than a regular file counts as found: the caller's count against rsync's
+ * catches that.
  */
-function goneFrom(base: ManifestText, listed: ListedFile[], walked: string[]): number[] | undefined {
+async function goneFrom(root: string, base: ManifestText): Promise<number[]> {
   const found = new Uint8Array(base.names.length);
-  const names = new Set(listed.map((file) => file.name));
-  for (const name of walked) {
-    const i = base.index.get(name);
-    if (i !== undefined) found[i] = 1;
-    else if (!names.has(name)) return undefined;
-  }
+  await Promise.all(
+    [...base.dirs].map(async (dir) => {
+      const prefix = dir ? `${dir}/` : '';
+      for (const name of await readdir(`${root}/${dir}`).catch(() => [])) {
+        const i = base.index.get(prefix + name);
+        if (i !== undefined) found[i] = 1;
+      }
+    }),
+  );
   const gone: number[] = [];
   for (let i = 0; i < found.length; i++) if (!found[i]) gone.push(i);
   return gone;
@@ -94,8 +100,11 @@ export interface SnapshotManifest {
   text: string;
   files: number;
   hashed: number;
-  /** Whether the snapshot was walked for its file list. */
-  walked: boolean;
+  /**
+   * Where the file list came from: rsync's listing and the bases alone, those and a read of the
+   * base's directories, or a walk of the snapshot.
+   */
+  from: 'listing' | 'directories' | 'walk';
   /** Paths that are in the snapshot but not in the manifest: their names are not UTF-8. */
   unnamed: string[];
 }
@@ -103,10 +112,11 @@ export interface SnapshotManifest {
 /**
  * The manifest of a new snapshot, in md5sum's format ("<hex>  <path>", sorted): the files rsync
  * listed with its digests, and those it linked unlisted with their base's lines. Those are the
- * base's files, unless one is gone: rsync's count of regular files says whether, and then a walk
- * of the snapshot says which. With two bases (a re-run), an unusable one, a vanished file or a
- * name not read back, the snapshot is walked and each unlisted file takes what the bases agree on.
- * Only files whose digest neither rsync nor the bases gave are hashed.
+ * base's files less any that are gone: rsync's count of regular files says whether any is, a
+ * read of the base's directories says which, and the count confirms it. With two bases (a
+ * re-run), an unusable one, a vanished file or a name not read back, the snapshot is walked and
+ * each unlisted file takes what the bases agree on. Only files whose digest neither rsync nor the
+ * bases gave are hashed.
  */
 export async function snapshotChecksums(
   root: string,
@@ -117,22 +127,29 @@ export async function snapshotChecksums(
   const listed = listing.files.sort(byName);
   let hashed = await hashMissing(root, listed);
   const certain = rsync.complete && !listing.escaped && bases.every((base) => base);
-  const unnamed: string[] = [];
-  let walked: string[] | undefined;
   const [only] = bases;
   if (certain && bases.length === 1 && only?.sorted) {
-    if (only.names.length + added(only, listed) === rsync.regularFiles)
-      return { text: splice(only, listed, []), files: rsync.regularFiles, hashed, walked: false, unnamed };
-    walked = await regularFiles(root, unnamed);
-    const gone = goneFrom(only, listed, walked);
-    if (gone)
-      return { text: splice(only, listed, gone), files: walked.length, hashed, walked: true, unnamed };
+    const files = only.names.length + added(only, listed);
+    if (files === rsync.regularFiles)
+      return { text: splice(only, listed, []), files, hashed, from: 'listing', unnamed: [] };
+    const gone = await goneFrom(root, only);
+    if (files - gone.length === rsync.regularFiles)
+      return {
+        text: splice(only, listed, gone),
+        files: files - gone.length,
+        hashed,
+        from: 'directories',
+        unnamed: [],
+      };
   }
-  let files: ListedFile[];
   const names = new Set(listed.map((file) => file.name));
-  const linked =
-    certain && !walked ? [...new Set(bases.flatMap((base) => base!.names))].filter((n) => !names.has(n)) : [];
-  if (certain && !walked && listed.length + linked.length === rsync.regularFiles) {
+  const linked = certain
+    ? [...new Set(bases.flatMap((base) => base!.names))].filter((n) => !names.has(n))
+    : [];
+  let files: ListedFile[];
+  const unnamed: string[] = [];
+  const walk = !certain || listed.length + linked.length !== rsync.regularFiles;
+  if (!walk) {
     files = [...listed, ...linked.map((name) => carried(name, bases))];
   } else {
     // A file not listed was linked from a base, unless it is one whose name could not be read back.
@@ -140,16 +157,10 @@ export async function snapshotChecksums(
       ? (name: string) => ({ name, line: undefined })
       : (name: string) => carried(name, bases);
     const byNameListed = new Map(listed.map((file) => [file.name, file]));
-    walked ??= await regularFiles(root, unnamed);
-    files = walked.map((name) => byNameListed.get(name) ?? other(name));
+    files = (await regularFiles(root, unnamed)).map((name) => byNameListed.get(name) ?? other(name));
   }
   files.sort(byName);
   hashed += await hashMissing(root, files);
-  return {
-    text: files.map((file) => file.line).join(''),
-    files: files.length,
-    hashed,
-    walked: !!walked,
-    unnamed,
-  };
+  const from = walk ? 'walk' : 'listing';
+  return { text: files.map((file) => file.line).join(''), files: files.length, hashed, from, unnamed };
 }
