@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Listing } from '../../src/commands/backup-rsync/listing.js';
 import { ManifestText } from '../../src/commands/backup-rsync/manifest.js';
+import { GoneFiles } from '../../src/commands/backup-rsync/gone-files.js';
 import { snapshotChecksums } from '../../src/commands/backup-rsync/snapshot-manifest.js';
 import { tempDir } from '../helpers/scratch.js';
 
@@ -174,5 +175,22 @@ describe('the manifest of a new snapshot', () => {
     const escaped = await snapshotChecksums(root, listing, [base], { regularFiles: 3, complete: true });
     expect(escaped).toMatchObject({ hashed: 2, from: 'walk' });
     expect(escaped.text).toBe(`${md5('a')}  cur/a\n${md5('b')}  cur/b\n${md5('c')}  new/c\n`);
+  });
+
+  it('reads directories while rsync runs, and looks again for what was not written yet', async () => {
+    const root = tempDir('snapshot');
+    const names = [...Array.from({ length: 20 }, (_, i) => `a/${String(i).padStart(2, '0')}`), 'b/1', 'c/1'];
+    const base = manifest(Object.fromEntries(names.map((name) => [name, older])));
+    for (const dir of ['a', 'b', 'c']) mkdirSync(join(root, dir));
+    writeFileSync(join(root, 'a', '00'), 'x');
+    const gone = new GoneFiles(root, Promise.resolve(base));
+    await Promise.resolve();
+    // rsync wrote a file in c: a and b are read now, with 19 of a's files and b/1 not there yet.
+    gone.written('c/new');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    for (const name of names.slice(1, 20)) writeFileSync(join(root, name), 'x');
+    writeFileSync(join(root, 'b', '1'), 'x');
+    // c/1 is the one gone.
+    expect(await gone.gone(base)).toEqual([names.indexOf('c/1')]);
   });
 });

@@ -24,6 +24,13 @@ export class Listing {
   readonly files: ListedFile[] = [];
   escaped = false;
 
+  readonly #written: ((name: string) => void) | undefined;
+
+  /** `written`: told each file rsync wrote, as soon as its line arrives. */
+  constructor(written?: (name: string) => void) {
+    this.#written = written;
+  }
+
   /** One line of rsync's stdout; true when it was an item of the listing (a file, directory, link). */
   take = (line: string): boolean => {
     // Fixed columns: 11 flag characters, a space, 32 digest characters, a space, the name.
@@ -36,6 +43,7 @@ export class Listing {
     }
     const digest = line.slice(12, 44).trim();
     this.files.push({ name, line: digest ? manifestLine(digest, name) : undefined });
+    if (digest) this.#written?.(name);
     return true;
   };
 }

@@ -10,6 +10,7 @@ import type { CheckResult, Report, Status } from '../../checks/types.js';
 import { describeValue } from '../../config/issues.js';
 import { UsageError } from '../../errors.js';
 import { acquireLock, LockedError } from './lock.js';
+import { GoneFiles } from './gone-files.js';
 import { Listing, RSYNC_OUT_FORMAT } from './listing.js';
 import { algorithmOf, MANIFEST_ALGORITHM, readManifest } from './manifest.js';
 import { snapshotChecksums } from './snapshot-manifest.js';
@@ -223,7 +224,11 @@ async function backupSource(
     name,
     `${source.path} -> ${bases.length ? `linked against ${bases.map((b) => b.snapshot.id).join(', ')}` : 'full copy'}`,
   );
-  const listing = new Listing();
+  const goneFiles = new GoneFiles(
+    target,
+    baseLines.then((lines) => (lines.length === 1 ? lines[0] : undefined)),
+  );
+  const listing = new Listing(goneFiles.written);
   const result = await runRsync(args, {
     signal: ctx.signal,
     onLine: listing.take,
@@ -248,10 +253,16 @@ async function backupSource(
     `${stats.files} files, ${stats.regularFilesTransferred} transferred, ${stats.transferredFileSize} new bytes${verdict === 'warning' ? ' (some vanished)' : ''}`,
     since,
   );
-  const sums = await snapshotChecksums(target, listing, await baseLines, {
-    regularFiles: stats.regularFiles,
-    complete: verdict === 'ok',
-  });
+  const sums = await snapshotChecksums(
+    target,
+    listing,
+    await baseLines,
+    {
+      regularFiles: stats.regularFiles,
+      complete: verdict === 'ok',
+    },
+    goneFiles,
+  );
   if (sums.unnamed.length)
     warnings.push(
       `${source.name}: ${sums.unnamed.length} paths whose names are not UTF-8 are in the snapshot but not in its checksum manifest, e.g. ${sums.unnamed[0]}`,

@@ -1,4 +1,4 @@
-import { readdir } from 'node:fs/promises';
+import { GoneFiles } from './gone-files.js';
 import { type ListedFile, type Listing, manifestLine } from './listing.js';
 import { byPath, hashFile, MANIFEST_ALGORITHM, type ManifestText, regularFiles } from './manifest.js';
 
@@ -64,28 +64,6 @@ function splice(base: ManifestText, listed: ListedFile[], gone: number[]): strin
 const added = (base: ManifestText, listed: ListedFile[]) =>
   listed.reduce((sum, file) => sum + (base.index.has(file.name) ? 0 : 1), 0);
 
-/**
- * The base lines whose files are not in the snapshot (deleted or renamed since), from one read of
- * each of the base's directories in the snapshot, all at once, names only. A path that is there
- * as something other than a regular file counts as found: the caller's count against rsync's
- * catches that.
- */
-async function goneFrom(root: string, base: ManifestText): Promise<number[]> {
-  const found = new Uint8Array(base.names.length);
-  await Promise.all(
-    [...base.dirs].map(async (dir) => {
-      const prefix = dir ? `${dir}/` : '';
-      for (const name of await readdir(`${root}/${dir}`).catch(() => [])) {
-        const i = base.index.get(prefix + name);
-        if (i !== undefined) found[i] = 1;
-      }
-    }),
-  );
-  const gone: number[] = [];
-  for (let i = 0; i < found.length; i++) if (!found[i]) gone.push(i);
-  return gone;
-}
-
 async function hashMissing(root: string, files: ListedFile[]): Promise<number> {
   let hashed = 0;
   for (const file of files) {
@@ -123,6 +101,7 @@ export async function snapshotChecksums(
   listing: Listing,
   bases: readonly Base[],
   rsync: { regularFiles: number; complete: boolean },
+  goneFiles = new GoneFiles(root, Promise.resolve(undefined)),
 ): Promise<SnapshotManifest> {
   const listed = listing.files.sort(byName);
   let hashed = await hashMissing(root, listed);
@@ -132,7 +111,7 @@ export async function snapshotChecksums(
     const files = only.names.length + added(only, listed);
     if (files === rsync.regularFiles)
       return { text: splice(only, listed, []), files, hashed, from: 'listing', unnamed: [] };
-    const gone = await goneFrom(root, only);
+    const gone = await goneFiles.gone(only);
     if (files - gone.length === rsync.regularFiles)
       return {
         text: splice(only, listed, gone),

@@ -1,0 +1,105 @@
+import { lstat, readdir } from 'node:fs/promises';
+import { byPath, type ManifestText } from './manifest.js';
+
+const dirOf = (path: string) => path.slice(0, Math.max(0, path.lastIndexOf('/')));
+
+/** More candidates than this in one directory: read it again rather than look each up. */
+const LOOKUPS_PER_DIR = 16;
+
+/**
+ * Which of a base's files are not in the new snapshot (deleted or renamed since), found by
+ * reading each of the base's directories in the snapshot, names only. Most are read while rsync
+ * still runs: once it has written a file in a directory that sorts after one, it has usually
+ * finished that one. A file not seen then may only have been written later, so each such
+ * candidate is looked up again after rsync; a name seen is never a mistake, as nothing takes a
+ * file out of a snapshot being written. A path there as something other than a regular file
+ * counts as found: the caller's count against rsync's catches that.
+ */
+export class GoneFiles {
+  #base: ManifestText | undefined;
+  #dirs: string[] = [];
+  #found = new Uint8Array(0);
+  /** The directories before this index are read or being read. */
+  #next = 0;
+  #reads: Promise<void>[] = [];
+  /** The furthest directory rsync has written a file in. */
+  #reached = '';
+
+  /** `base`: the base's manifest, as it arrives while rsync runs; only a sorted one is used. */
+  readonly root: string;
+
+  constructor(root: string, base: Promise<ManifestText | undefined>) {
+    this.root = root;
+    void base.then((manifest) => {
+      if (!manifest?.sorted) return;
+      this.#base = manifest;
+      this.#dirs = [...manifest.dirs].sort(byPath);
+      this.#found = new Uint8Array(manifest.names.length);
+      this.#readUpTo(this.#reached);
+    });
+  }
+
+  /** rsync has written this path. */
+  written = (path: string): void => {
+    const dir = dirOf(path);
+    if (dir <= this.#reached) return;
+    this.#reached = dir;
+    if (this.#base) this.#readUpTo(dir);
+  };
+
+  /** Reads the directories not yet read that sort before dir (all of them without one). */
+  #readUpTo(dir?: string): void {
+    while (this.#next < this.#dirs.length && (dir === undefined || this.#dirs[this.#next]! < dir))
+      this.#reads.push(this.#read(this.#dirs[this.#next++]!));
+  }
+
+  async #read(dir: string): Promise<void> {
+    const prefix = dir ? `${dir}/` : '';
+    for (const name of await readdir(`${this.root}/${dir}`).catch(() => [])) {
+      const i = this.#base!.index.get(prefix + name);
+      if (i !== undefined) this.#found[i] = 1;
+    }
+  }
+
+  /** Once rsync has exited: the indexes of the base's lines whose files are not in the snapshot. */
+  async gone(base: ManifestText): Promise<number[]> {
+    if (base !== this.#base) {
+      this.#base = base;
+      this.#dirs = [...base.dirs].sort(byPath);
+      this.#found = new Uint8Array(base.names.length);
+    }
+    await Promise.all(this.#reads);
+    const early = new Set(this.#dirs.slice(0, this.#next));
+    this.#reads = [];
+    this.#readUpTo();
+    await Promise.all(this.#reads);
+    await this.#confirm(early);
+    const gone: number[] = [];
+    for (let i = 0; i < this.#found.length; i++) if (!this.#found[i]) gone.push(i);
+    return gone;
+  }
+
+  /** Looks again for the files not seen in the directories read while rsync ran. */
+  async #confirm(early: Set<string>): Promise<void> {
+    const names = this.#base!.names;
+    const unseen = new Map<string, number[]>();
+    for (let i = 0; i < this.#found.length; i++) {
+      if (this.#found[i]) continue;
+      const dir = dirOf(names[i]!);
+      if (!early.has(dir)) continue;
+      const list = unseen.get(dir);
+      if (list) list.push(i);
+      else unseen.set(dir, [i]);
+    }
+    await Promise.all(
+      [...unseen].map(async ([dir, indexes]) => {
+        if (indexes.length > LOOKUPS_PER_DIR) return this.#read(dir);
+        await Promise.all(
+          indexes.map(async (i) => {
+            if (await lstat(`${this.root}/${names[i]}`).catch(() => undefined)) this.#found[i] = 1;
+          }),
+        );
+      }),
+    );
+  }
+}
