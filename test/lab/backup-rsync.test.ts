@@ -58,6 +58,12 @@ async function backupAndCompare(src: string, dest: string): Promise<{ hashed: nu
   const said = /mail: (\d+) of \d+ files hashed.*; file list from (.*)/.exec(result.stderr);
   return { hashed: Number(said?.[1]), from: said?.[2] ?? '' };
 }
+/** `backup-rsync verify` of this week's snapshot passes. */
+async function expectVerified(dest: string): Promise<void> {
+  const verified = await backup(['verify', '--dest', dest, '--snapshot', week()]);
+  expect(verified.report?.summary).toBe(`Verify SUCCESS: snapshot ${week()} matches its manifest`);
+}
+
 const snapshots = (dest: string) =>
   readdirSync(dest)
     .filter((n) => /^\d{4}-\d{2}(-\d{2})?$/.test(n))
@@ -80,8 +86,7 @@ describe('backup-rsync with real rsync', () => {
     const newBytes = second.report?.metrics.find((m) => m.name === 'backup_new_bytes')?.samples[0]?.value;
     expect(newBytes).toBe('changed'.length);
     // Hashes carried over from the base or taken while rsync copied must still match the files.
-    const verified = await backup(['verify', '--dest', dest, '--snapshot', week()]);
-    expect(verified.report?.summary).toBe(`Verify SUCCESS: snapshot ${week()} matches its manifest`);
+    await expectVerified(dest);
     // The manifest is md5sum's format, and the digest rsync reported for the file it wrote is right.
     const snap = join(dest, week(), 'mail');
     execFileSync('md5sum', ['-c', '--quiet', '../.mailops/mail.md5'], { cwd: snap });
@@ -260,8 +265,7 @@ describe('backup-rsync with real rsync', () => {
     expect(result.report?.warnings.join('\n')).toMatch(/mail: rsync exit 24 \(some source files vanished/);
     expect(snapshots(dest)).toEqual([week()]);
     // The manifest lists what the snapshot holds, not what rsync set out to copy.
-    const verified = await backup(['verify', '--dest', dest, '--snapshot', week()]);
-    expect(verified.report?.summary).toBe(`Verify SUCCESS: snapshot ${week()} matches its manifest`);
+    await expectVerified(dest);
   });
 
   it('backs up a file whose name is not UTF-8, and says it is not in the manifest', async () => {
@@ -279,8 +283,7 @@ describe('backup-rsync with real rsync', () => {
     expect(readdirSync(snapshotDir, { encoding: 'buffer' }).map((n) => n.toString('latin1'))).toContain(
       'caf\xe9',
     );
-    const verified = await backup(['verify', '--dest', dest, '--snapshot', week()]);
-    expect(verified.report?.summary).toBe(`Verify SUCCESS: snapshot ${week()} matches its manifest`);
+    await expectVerified(dest);
   });
 
   it('refuses to run while another live run holds the lock', async () => {
