@@ -191,6 +191,16 @@ try {
   console.log(
     `  ratio mailops / plain rsync: ${(ours / plain).toFixed(2)} (goal <= 1.10: ${ours / plain <= 1.1 ? 'met' : 'NOT met'})`,
   );
+  // The same ratio night by night (each pair ran back to back): shows how much of the spread
+  // between runs is the machine's, not the tools'.
+  const paired = times['mailops backup-rsync']!.slice(1).map(
+    (ms, i) => ms / times['rsync --link-dest']![i + 1]!,
+  );
+  const sorted = [...paired].sort((a, b) => a - b);
+  const quartile = (q: number) => sorted[Math.floor(q * (sorted.length - 1))]!.toFixed(2);
+  console.log(
+    `  night by night: median ${median(paired).toFixed(2)}, quartiles ${quartile(0.25)} to ${quartile(0.75)}, range ${quartile(0)} to ${quartile(1)}`,
+  );
   console.log(
     `  ratio mailops / rsnapshot:   ${(ours / rsnap).toFixed(2)} (goal < 1.00: ${ours < rsnap ? 'met' : 'NOT met'})`,
   );
