@@ -190,7 +190,33 @@ describe('the manifest of a new snapshot', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     for (const name of names.slice(1, 20)) writeFileSync(join(root, name), 'x');
     writeFileSync(join(root, 'b', '1'), 'x');
-    // c/1 is the one gone.
-    expect(await gone.gone(base)).toEqual([names.indexOf('c/1')]);
+    // Not seen: every file written after its directory was read, less the one rsync listed.
+    const unseen = await gone.unseen(base, ['a/05']);
+    expect(unseen.map((i) => names[i])).toEqual(names.filter((n) => n !== 'a/00' && n !== 'a/05'));
+    // Looked up again, c/1 is the one gone.
+    expect(await gone.confirmed()).toEqual([names.indexOf('c/1')]);
+  });
+
+  it('looks again when more files went unseen than the count says are gone', async () => {
+    const root = tempDir('snapshot');
+    for (const dir of ['a', 'b']) mkdirSync(join(root, dir));
+    const base = manifest({ 'a/1': md5('1'), 'a/2': md5('2'), 'a/gone': older, 'b/1': md5('3') });
+    const gone = new GoneFiles(root, Promise.resolve(base));
+    await Promise.resolve();
+    gone.written('b/new');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    // a was read before rsync linked a/1 and a/2 into it.
+    writeFileSync(join(root, 'a', '1'), '1');
+    writeFileSync(join(root, 'a', '2'), '2');
+    writeFileSync(join(root, 'b', '1'), '3');
+    writeFileSync(join(root, 'b', 'new'), 'new');
+    const listing = parse(`>f+++++++++ ${md5('new')} b/new`);
+    const sums = await snapshotChecksums(root, listing, [base], { regularFiles: 4, complete: true }, gone);
+    expect(sums.text).toBe(
+      ['a/1', 'a/2', 'b/1', 'b/new']
+        .map((name, i) => `${md5(['1', '2', '3', 'new'][i]!)}  ${name}\n`)
+        .join(''),
+    );
+    expect(sums.from).toBe('directories');
   });
 });

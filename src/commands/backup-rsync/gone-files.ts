@@ -10,10 +10,10 @@ const LOOKUPS_PER_DIR = 16;
  * Which of a base's files are not in the new snapshot (deleted or renamed since), found by
  * reading each of the base's directories in the snapshot, names only. Most are read while rsync
  * still runs: once it has written a file in a directory that sorts after one, it has usually
- * finished that one. A file not seen then may only have been written later, so each such
- * candidate is looked up again after rsync; a name seen is never a mistake, as nothing takes a
- * file out of a snapshot being written. A path there as something other than a regular file
- * counts as found: the caller's count against rsync's catches that.
+ * finished that one. A name seen is never a mistake, as nothing takes a file out of a snapshot
+ * being written, so the names not seen include every file gone, and rsync's count of regular
+ * files tells whether they are exactly those; if not, each is looked up again. A path there as
+ * something other than a regular file counts as found: the count catches that too.
  */
 export class GoneFiles {
   #base: ManifestText | undefined;
@@ -22,6 +22,8 @@ export class GoneFiles {
   /** The directories before this index are read or being read. */
   #next = 0;
   #reads: Promise<void>[] = [];
+  /** The directories read while rsync ran. */
+  #early = new Set<string>();
   /** The furthest directory rsync has written a file in. */
   #reached = '';
 
@@ -61,19 +63,37 @@ export class GoneFiles {
     }
   }
 
-  /** Once rsync has exited: the indexes of the base's lines whose files are not in the snapshot. */
-  async gone(base: ManifestText): Promise<number[]> {
+  /**
+   * Once rsync has exited: the indexes of the base's lines whose files were not seen, less those
+   * rsync listed (it wrote them). Every file gone is among them; so may be one rsync linked only
+   * after its directory was read, and then they outnumber what rsync's count says is gone:
+   * `confirmed` looks each up again.
+   */
+  async unseen(base: ManifestText, listed: Iterable<string>): Promise<number[]> {
     if (base !== this.#base) {
       this.#base = base;
       this.#dirs = [...base.dirs].sort(byPath);
       this.#found = new Uint8Array(base.names.length);
     }
     await Promise.all(this.#reads);
-    const early = new Set(this.#dirs.slice(0, this.#next));
+    this.#early = new Set(this.#dirs.slice(0, this.#next));
     this.#reads = [];
     this.#readUpTo();
     await Promise.all(this.#reads);
-    await this.#confirm(early);
+    for (const name of listed) {
+      const i = base.index.get(name);
+      if (i !== undefined) this.#found[i] = 1;
+    }
+    return this.#notFound();
+  }
+
+  /** After `unseen`: exactly the indexes of the base's lines whose files are not in the snapshot. */
+  async confirmed(): Promise<number[]> {
+    await this.#confirm(this.#early);
+    return this.#notFound();
+  }
+
+  #notFound(): number[] {
     const gone: number[] = [];
     for (let i = 0; i < this.#found.length; i++) if (!this.#found[i]) gone.push(i);
     return gone;

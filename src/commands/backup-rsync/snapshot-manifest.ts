@@ -111,15 +111,14 @@ export async function snapshotChecksums(
     const files = only.names.length + added(only, listed);
     if (files === rsync.regularFiles)
       return { text: splice(only, listed, []), files, hashed, from: 'listing', unnamed: [] };
-    const gone = await goneFiles.gone(only);
-    if (files - gone.length === rsync.regularFiles)
-      return {
-        text: splice(only, listed, gone),
-        files: files - gone.length,
-        hashed,
-        from: 'directories',
-        unnamed: [],
-      };
+    const written = listed.map((file) => file.name);
+    for (const find of [() => goneFiles.unseen(only, written), () => goneFiles.confirmed()]) {
+      const gone = await find();
+      if (files - gone.length === rsync.regularFiles) {
+        const text = splice(only, listed, gone);
+        return { text, files: files - gone.length, hashed, from: 'directories', unnamed: [] };
+      }
+    }
   }
   const names = new Set(listed.map((file) => file.name));
   const linked = certain
