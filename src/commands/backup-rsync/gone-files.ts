@@ -1,7 +1,5 @@
 import { lstat, readdir } from 'node:fs/promises';
-import { byPath, type ManifestText } from './manifest.js';
-
-const dirOf = (path: string) => path.slice(0, Math.max(0, path.lastIndexOf('/')));
+import { byPath, dirOf, type ManifestText } from './manifest.js';
 
 /** More candidates than this in one directory: read it again rather than look each up. */
 const LOOKUPS_PER_DIR = 16;
@@ -27,18 +25,22 @@ export class GoneFiles {
   /** The furthest directory rsync has written a file in. */
   #reached = '';
 
-  /** `base`: the base's manifest, as it arrives while rsync runs; only a sorted one is used. */
   readonly root: string;
 
+  /** `base`: the base's manifest, as it arrives while rsync runs; only a sorted one is used. */
   constructor(root: string, base: Promise<ManifestText | undefined>) {
     this.root = root;
     void base.then((manifest) => {
       if (!manifest?.sorted) return;
-      this.#base = manifest;
-      this.#dirs = [...manifest.dirs].sort(byPath);
-      this.#found = new Uint8Array(manifest.names.length);
+      this.#adopt(manifest);
       this.#readUpTo(this.#reached);
     });
+  }
+
+  #adopt(base: ManifestText): void {
+    this.#base = base;
+    this.#dirs = [...base.dirs].sort(byPath);
+    this.#found = new Uint8Array(base.names.length);
   }
 
   /** rsync has written this path. */
@@ -70,11 +72,7 @@ export class GoneFiles {
    * `confirmed` looks each up again.
    */
   async unseen(base: ManifestText, listed: Iterable<string>): Promise<number[]> {
-    if (base !== this.#base) {
-      this.#base = base;
-      this.#dirs = [...base.dirs].sort(byPath);
-      this.#found = new Uint8Array(base.names.length);
-    }
+    if (base !== this.#base) this.#adopt(base);
     await Promise.all(this.#reads);
     this.#early = new Set(this.#dirs.slice(0, this.#next));
     this.#reads = [];

@@ -31,6 +31,9 @@ export async function hashFile(path: string, algorithm: Algorithm): Promise<stri
 /** Code-unit order of whole relative paths: one order for a manifest, whichever way its list was found. */
 export const byPath = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
+/** The directory of a relative path, '' for the top. */
+export const dirOf = (path: string) => path.slice(0, Math.max(0, path.lastIndexOf('/')));
+
 /**
  * Paths of regular files under root, relative to it, in no order (no path.relative: 20k calls add up).
  * Directories are read in parallel: the thread pool overlaps the getdents calls with the
@@ -91,7 +94,7 @@ export class ManifestText {
         continue;
       }
       if (this.sorted && this.names.length > 0 && !(this.names.at(-1)! < name)) this.sorted = false;
-      this.dirs.add(name.slice(0, Math.max(0, name.lastIndexOf('/'))));
+      this.dirs.add(dirOf(name));
       this.index.set(name, this.names.length);
       this.names.push(name);
       this.starts.push(start);

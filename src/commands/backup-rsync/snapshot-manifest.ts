@@ -48,8 +48,10 @@ function splice(base: ManifestText, listed: ListedFile[], gone: number[]): strin
       : { at, replaces: 1, line: file.line! };
   });
   // At one place an insertion comes before the line there is replaced or taken out.
-  if (gone.length) edits.push(...gone.map((at) => ({ at, replaces: 1, line: '' })));
-  if (gone.length) edits.sort((a, b) => a.at - b.at || a.replaces - b.replaces);
+  if (gone.length) {
+    edits.push(...gone.map((at) => ({ at, replaces: 1, line: '' })));
+    edits.sort((a, b) => a.at - b.at || a.replaces - b.replaces);
+  }
   const pieces: string[] = [];
   let from = 0;
   for (const edit of edits) {
@@ -120,9 +122,9 @@ export async function snapshotChecksums(
       }
     }
   }
-  const names = new Set(listed.map((file) => file.name));
+  const byNameListed = new Map(listed.map((file) => [file.name, file]));
   const linked = certain
-    ? [...new Set(bases.flatMap((base) => base!.names))].filter((n) => !names.has(n))
+    ? [...new Set(bases.flatMap((base) => base!.names))].filter((n) => !byNameListed.has(n))
     : [];
   let files: ListedFile[];
   const unnamed: string[] = [];
@@ -134,7 +136,6 @@ export async function snapshotChecksums(
     const other = listing.escaped
       ? (name: string) => ({ name, line: undefined })
       : (name: string) => carried(name, bases);
-    const byNameListed = new Map(listed.map((file) => [file.name, file]));
     files = (await regularFiles(root, unnamed)).map((name) => byNameListed.get(name) ?? other(name));
   }
   files.sort(byName);
