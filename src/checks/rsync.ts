@@ -44,7 +44,7 @@ export function describeRsync(result: RsyncResult): string {
 const PROGRESS = /\d+%/;
 
 /**
- * Runs rsync with LC_ALL=C (plain numbers in --stats) and no stdin. Each line of
+ * Runs rsync with LC_ALL=C (plain numbers in --stats), stdin `input` or empty. Each line of
  * stdout goes to onLine as it arrives, and is kept in `stdout` unless onLine took
  * it (a 20,000-line listing need not be held twice); lines of --info=progress2
  * (separated by carriage returns) go to onProgress. Abort sends SIGTERM. A
@@ -56,14 +56,18 @@ export function runRsync(
     signal?: AbortSignal;
     onProgress?: (line: string) => void;
     onLine?: (line: string) => boolean;
+    /** Written to rsync's stdin (for --files-from=-); stdin is closed either way. */
+    input?: string;
   } = {},
 ): Promise<RsyncResult> {
   return new Promise((resolve, reject) => {
     const child = spawn('rsync', args, {
       env: { ...process.env, LC_ALL: 'C' },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: 'pipe',
       ...(options.signal ? { signal: options.signal, killSignal: 'SIGTERM' as const } : {}),
     });
+    // An rsync that exits before reading it all has said why on stderr: the EPIPE adds nothing.
+    child.stdin.on('error', () => {}).end(options.input);
     let stdout = '';
     let stderr = '';
     let partial = '';
@@ -97,4 +101,13 @@ export function progressBar(line: string, width = 24): string {
   const percent = Math.min(100, Number(match[1]));
   const filled = Math.round((percent / 100) * width);
   return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${percent}% ${match[2]} ${match[3]}`;
+}
+
+/** Of several runs' --info=progress2 lines, the one furthest behind. */
+export function slowest(lines: readonly (string | undefined)[]): string {
+  const percent = (line: string) => Number(/(\d+)%/.exec(line)?.[1] ?? 0);
+  let behind: string | undefined;
+  for (const line of lines)
+    if (line !== undefined && (behind === undefined || percent(line) < percent(behind))) behind = line;
+  return behind ?? '';
 }

@@ -1,10 +1,8 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import {
   chmodSync,
   existsSync,
   linkSync,
-  lstatSync,
   mkdirSync,
   readdirSync,
   readFileSync,
@@ -18,50 +16,14 @@ import {
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { periodId } from '../../src/checks/period.js';
 import { BIN } from '../helpers/cli.js';
-import { backdate, backup } from '../helpers/backup.js';
+import { backdate, backup, backupAndCompare, expectVerified, ino, week } from '../helpers/backup.js';
 import { tempDir } from '../helpers/scratch.js';
-
-const week = () => periodId(new Date(), 'week');
 
 function seed(root: string, files: number, size = 64): void {
   mkdirSync(join(root, 'cur'), { recursive: true });
   for (let i = 0; i < files; i++)
     writeFileSync(join(root, 'cur', `msg${String(i).padStart(5, '0')}`), `${i}:`.padEnd(size, 'x'));
-}
-
-const ino = (path: string) => statSync(path).ino;
-
-/** "<md5>  <path>" of every regular file under root, hashed here, sorted by path. */
-function md5Lines(root: string): string[] {
-  const lines: string[] = [];
-  for (const rel of readdirSync(root, { recursive: true, encoding: 'utf8' })) {
-    const path = join(root, rel);
-    if (lstatSync(path).isFile() && !rel.includes('/.mailops'))
-      lines.push(`${createHash('md5').update(readFileSync(path)).digest('hex')}  ${rel}`);
-  }
-  return lines.sort((a, b) => (a.slice(34) < b.slice(34) ? -1 : 1));
-}
-
-/**
- * Backs up and checks the manifest line for line against the snapshot's files; returns how many
- * files the run hashed and where its file list came from.
- */
-async function backupAndCompare(src: string, dest: string): Promise<{ hashed: number; from: string }> {
-  const result = await backup(['--source', `mail=${src}`, '--dest', dest, '--verbose']);
-  expect(result.exitCode, result.stderr).toBe(0);
-  const manifest = readFileSync(join(dest, week(), '.mailops', 'mail.md5'), 'utf8')
-    .trimEnd()
-    .split('\n');
-  expect(manifest).toEqual(md5Lines(join(dest, week(), 'mail')));
-  const said = /mail: (\d+) of \d+ files hashed.*; file list from (.*)/.exec(result.stderr);
-  return { hashed: Number(said?.[1]), from: said?.[2] ?? '' };
-}
-/** `backup-rsync verify` of this week's snapshot passes. */
-async function expectVerified(dest: string): Promise<void> {
-  const verified = await backup(['verify', '--dest', dest, '--snapshot', week()]);
-  expect(verified.report?.summary).toBe(`Verify SUCCESS: snapshot ${week()} matches its manifest`);
 }
 
 const snapshots = (dest: string) =>
@@ -103,7 +65,10 @@ describe('backup-rsync with real rsync', () => {
     writeFileSync(cur('x => y'), 'not a hard link, despite the name');
     symlinkSync('msg00001', cur('symlink'));
     // First run: every digest rsync's own, but for the second name of a hard link, which it links.
-    expect(await backupAndCompare(src, dest)).toEqual({ hashed: 1, from: "rsync's listing and the bases" });
+    expect(await backupAndCompare(src, dest)).toMatchObject({
+      hashed: 1,
+      from: "rsync's listing and the bases",
+    });
     backdate(dest, week(), '2026-01');
     const original = { body: readFileSync(cur('msg00001')), mtime: statSync(cur('msg00001')).mtime };
     writeFileSync(cur('msg00001'), 'changed');

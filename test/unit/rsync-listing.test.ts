@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Listing } from '../../src/commands/backup-rsync/listing.js';
+import { Listing, manifestLine } from '../../src/commands/backup-rsync/listing.js';
 import { ManifestText } from '../../src/commands/backup-rsync/manifest.js';
 import { GoneFiles } from '../../src/commands/backup-rsync/gone-files.js';
 import { snapshotChecksums } from '../../src/commands/backup-rsync/snapshot-manifest.js';
@@ -77,6 +77,19 @@ describe("rsync's `-i --out-format='%i %C %n'` listing", () => {
     );
     expect(escaped).toBe(false);
     expect(files.map((f) => f.name)).toEqual(['café', 'new\nline', 'literal\\#123', 'plain\\#12']);
+  });
+
+  it('writes the manifest line of a name with a newline, backslash or carriage return as md5sum does, and reads it back', () => {
+    const name = 'a\nb\\c\rd';
+    const line = manifestLine(digest, name);
+    expect(line).toBe(`\\${digest}  a\\nb\\\\c\\rd\n`);
+    const read = new ManifestText(`${manifestLine(digest, 'a')}${line}${manifestLine(older, 'b')}`);
+    expect(read.names).toEqual(['a', name, 'b']);
+    expect([0, 1, 2].map((i) => read.digest(i))).toEqual([digest, digest, older]);
+    expect(read.line(1)).toBe(line);
+    expect(read.sorted).toBe(true);
+    // md5sum escapes nothing else: any other escape is a damaged line.
+    expect(new ManifestText(`\\${digest}  a\\tb\n`).names).toEqual([]);
   });
 
   it('leaves out a name that is not UTF-8, and says so', () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { progressBar } from '../../src/checks/rsync.js';
+import { progressBar, slowest } from '../../src/checks/rsync.js';
 import { parseRsyncStats } from '../../src/checks/rsync-stats.js';
 import { FIXTURES } from '../helpers/fixtures.js';
 
@@ -46,5 +46,12 @@ describe('rsync progress bar', () => {
 
   it('passes other lines through', () => {
     expect(progressBar('sending incremental file list')).toBe('sending incremental file list');
+  });
+
+  it('follows the run furthest behind when several rsyncs copy side by side', () => {
+    const line = (percent: number) => `  1,000  ${percent}%  1.00MB/s  0:00:01 (xfr#1, to-chk=1/2)`;
+    expect(slowest([line(80), undefined, line(35), line(60)])).toBe(line(35));
+    expect(slowest([undefined, line(5)])).toBe(line(5));
+    expect(slowest([])).toBe('');
   });
 });

@@ -15,46 +15,64 @@ const LOOKUPS_PER_DIR = 16;
  */
 export class GoneFiles {
   #base: ManifestText | undefined;
-  #dirs: string[] = [];
+  /** Per rsync run, the base's directories it copies, sorted; the last lane is read at the end. */
+  #lanes: string[][] = [];
   #found = new Uint8Array(0);
-  /** The directories before this index are read or being read. */
-  #next = 0;
+  /** Per lane, the directories before this index are read or being read. */
+  #next: number[] = [];
   #reads: Promise<void>[] = [];
   /** The directories read while rsync ran. */
   #early = new Set<string>();
-  /** The furthest directory rsync has written a file in. */
-  #reached = '';
+  /** Per run, the furthest directory it has written a file in. */
+  #reached: string[] = [];
 
   readonly root: string;
+  readonly #runOf: (dir: string) => number | undefined;
+  readonly #runs: number;
 
-  /** `base`: the base's manifest, as it arrives while rsync runs; only a sorted one is used. */
-  constructor(root: string, base: Promise<ManifestText | undefined>) {
+  /**
+   * `base`: the base's manifest, as it arrives while rsync runs; only a sorted one is used.
+   * `runOf`: which of `runs` rsyncs copies a directory (each goes through its own in order).
+   */
+  constructor(
+    root: string,
+    base: Promise<ManifestText | undefined>,
+    runs = 1,
+    runOf: (dir: string) => number | undefined = () => 0,
+  ) {
     this.root = root;
+    this.#runs = runs;
+    this.#runOf = runOf;
+    this.#reached = new Array<string>(runs).fill('');
     void base.then((manifest) => {
       if (!manifest?.sorted) return;
       this.#adopt(manifest);
-      this.#readUpTo(this.#reached);
+      for (let run = 0; run < runs; run++) this.#readUpTo(run, this.#reached[run]);
     });
   }
 
   #adopt(base: ManifestText): void {
     this.#base = base;
-    this.#dirs = [...base.dirs].sort(byPath);
+    this.#lanes = Array.from({ length: this.#runs + 1 }, () => []);
+    for (const dir of base.dirs) this.#lanes[this.#runOf(dir) ?? this.#runs]!.push(dir);
+    for (const lane of this.#lanes) lane.sort(byPath);
+    this.#next = new Array<number>(this.#lanes.length).fill(0);
     this.#found = new Uint8Array(base.names.length);
   }
 
-  /** rsync has written this path. */
-  written = (path: string): void => {
+  /** Run `run` has written this path. */
+  written = (path: string, run = 0): void => {
     const dir = dirOf(path);
-    if (dir <= this.#reached) return;
-    this.#reached = dir;
-    if (this.#base) this.#readUpTo(dir);
+    if (dir <= this.#reached[run]!) return;
+    this.#reached[run] = dir;
+    if (this.#base) this.#readUpTo(run, dir);
   };
 
-  /** Reads the directories not yet read that sort before dir (all of them without one). */
-  #readUpTo(dir?: string): void {
-    while (this.#next < this.#dirs.length && (dir === undefined || this.#dirs[this.#next]! < dir))
-      this.#reads.push(this.#read(this.#dirs[this.#next++]!));
+  /** Reads the lane's directories not yet read that sort before dir (all of them without one). */
+  #readUpTo(lane: number, dir?: string): void {
+    const dirs = this.#lanes[lane]!;
+    while (this.#next[lane]! < dirs.length && (dir === undefined || dirs[this.#next[lane]!]! < dir))
+      this.#reads.push(this.#read(dirs[this.#next[lane]!++]!));
   }
 
   async #read(dir: string): Promise<void> {
@@ -74,9 +92,9 @@ export class GoneFiles {
   async unseen(base: ManifestText, listed: Iterable<string>): Promise<number[]> {
     if (base !== this.#base) this.#adopt(base);
     await Promise.all(this.#reads);
-    this.#early = new Set(this.#dirs.slice(0, this.#next));
+    this.#early = new Set(this.#lanes.flatMap((dirs, lane) => dirs.slice(0, this.#next[lane])));
     this.#reads = [];
-    this.#readUpTo();
+    for (let lane = 0; lane < this.#lanes.length; lane++) this.#readUpTo(lane);
     await Promise.all(this.#reads);
     for (const name of listed) {
       const i = base.index.get(name);

@@ -11,7 +11,14 @@ export interface ListedFile {
   line: string | undefined;
 }
 
-export const manifestLine = (digest: string, name: string) => `${digest}  ${name}\n`;
+/**
+ * One line of md5sum's format. As GNU md5sum writes it, a name holding a backslash, newline or
+ * carriage return is escaped and its line starts with a backslash, so `md5sum -c` reads it back.
+ */
+export const manifestLine = (digest: string, name: string) =>
+  /[\\\n\r]/.test(name)
+    ? `\\${digest}  ${name.replace(/[\\\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\n' ? '\\n' : '\\r'))}\n`
+    : `${digest}  ${name}\n`;
 
 /**
  * The regular files of rsync's `%i %C %n` lines, taken one line at a time while rsync runs, each

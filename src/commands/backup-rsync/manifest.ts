@@ -85,10 +85,14 @@ export class ManifestText {
     this.text = text && !text.endsWith('\n') ? `${text}\n` : text;
     for (let start = 0, end = 0; start < this.text.length; start = end + 1) {
       end = this.text.indexOf('\n', start);
-      // "<hex>  <path>", the digest 32 (md5) or 64 (sha256) characters: no regular expression per line.
-      const at = (i: number) => this.text[start + i] === ' ' && this.text[start + i + 1] === ' ';
+      // "<hex>  <path>", the digest 32 (md5) or 64 (sha256) characters: no regular expression per
+      // line; "\<hex>  <escaped path>" for a path with a backslash, newline or carriage return.
+      const escaped = this.text[start] === '\\' ? 1 : 0;
+      const at = (i: number) =>
+        this.text[start + escaped + i] === ' ' && this.text[start + escaped + i + 1] === ' ';
       const cut = at(32) ? 32 : at(64) ? 64 : 0;
-      const name = this.text.slice(start + cut + 2, end);
+      const raw = this.text.slice(start + escaped + cut + 2, end);
+      const name = escaped ? unescapeName(raw) : raw;
       if (!cut || !name) {
         this.sorted = false;
         continue;
@@ -109,10 +113,23 @@ export class ManifestText {
   }
 
   digest(i: number): string {
-    const start = this.starts[i]!;
+    const start = this.starts[i]! + (this.text[this.starts[i]!] === '\\' ? 1 : 0);
     return this.text.slice(start, this.text.indexOf(' ', start));
   }
 }
+
+/** A path as md5sum escapes it, back; undefined for an escape md5sum does not write. */
+const unescapeName = (escaped: string): string | undefined => {
+  let bad = false;
+  const name = escaped.replace(/\\(.?)/g, (_, c: string) => {
+    if (c === '\\') return '\\';
+    if (c === 'n') return '\n';
+    if (c === 'r') return '\r';
+    bad = true;
+    return '';
+  });
+  return bad ? undefined : name;
+};
 
 export const readManifest = async (file: string) => new ManifestText(await readFile(file, 'utf8'));
 

@@ -3,15 +3,16 @@ import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { OptionValues, RunContext } from '../../cli/command-spec.js';
 import { periodId, type Period } from '../../checks/period.js';
-import { describeRsync, progressBar, runRsync, rsyncVerdict } from '../../checks/rsync.js';
-import { parseRsyncStats } from '../../checks/rsync-stats.js';
+import { describeRsync, progressBar, rsyncVerdict, slowest } from '../../checks/rsync.js';
 import { runShell } from '../../checks/shell.js';
 import type { CheckResult, Report, Status } from '../../checks/types.js';
 import { describeValue } from '../../config/issues.js';
 import { UsageError } from '../../errors.js';
 import { acquireLock, LockedError } from './lock.js';
+import { copyTree } from './copy-tree.js';
 import { GoneFiles } from './gone-files.js';
-import { Listing, RSYNC_OUT_FORMAT } from './listing.js';
+import { RSYNC_OUT_FORMAT } from './listing.js';
+import { partition } from './partition.js';
 import { algorithmOf, MANIFEST_ALGORITHM, readManifest } from './manifest.js';
 import { snapshotChecksums } from './snapshot-manifest.js';
 import { backupFamilies, ioStats } from './metrics.js';
@@ -33,6 +34,7 @@ interface BackupOptions {
   period: Period;
   acls: boolean;
   xattrs: boolean;
+  parallel: number;
   preHook: string | undefined;
   postHook: string | undefined;
 }
@@ -51,6 +53,7 @@ function parseOptions(values: OptionValues): BackupOptions {
     period: values.period as Period,
     acls: values.acls === true,
     xattrs: values.xattrs === true,
+    parallel: values.parallel as number,
     preHook: values['pre-hook'] as string | undefined,
     postHook: values['post-hook'] as string | undefined,
   };
@@ -197,7 +200,6 @@ async function backupSource(
   await mkdir(target, { recursive: true });
   const args = [
     '-aH',
-    '--delete',
     '--numeric-ids',
     '--stats',
     '--no-h',
@@ -208,8 +210,6 @@ async function backupSource(
     // Unbuffered, or rsync holds its progress lines back when stdout is a pipe.
     ...(ctx.progress.live ? ['--info=progress2', '--outbuf=N'] : []),
     ...bases.map((b) => `--link-dest=${b.dir}`),
-    `${source.path}/`,
-    `${target}/`,
   ];
   // Read while rsync runs. A base without a usable manifest is undefined: files linked from it are hashed.
   const baseLines = Promise.all(
@@ -224,18 +224,25 @@ async function backupSource(
     name,
     `${source.path} -> ${bases.length ? `linked against ${bases.map((b) => b.snapshot.id).join(', ')}` : 'full copy'}`,
   );
+  const plan = await partition(source.path, opts.parallel, ctx.signal);
   const goneFiles = new GoneFiles(
     target,
     baseLines.then((lines) => (lines.length === 1 ? lines[0] : undefined)),
+    plan ? plan.parts.length : 1,
+    plan?.runOf,
   );
-  const listing = new Listing(goneFiles.written);
-  const result = await runRsync(args, {
+  // The live view follows the run furthest behind: the copy ends when it does.
+  const progress: string[] = [];
+  const { result, stats, listing } = await copyTree(source.path, target, plan, {
     signal: ctx.signal,
-    onLine: listing.take,
-    onProgress: (line) => ctx.progress.update(name, progressBar(line)),
+    args,
+    written: goneFiles.written,
+    onProgress: (run, line) => {
+      progress[run] = line;
+      ctx.progress.update(name, progressBar(slowest(progress)));
+    },
   });
   const verdict = rsyncVerdict(result.code);
-  const stats = parseRsyncStats(result.stdout);
   if (verdict === 'fail' || !stats) {
     check(
       name,
@@ -250,7 +257,7 @@ async function backupSource(
   check(
     name,
     'pass',
-    `${stats.files} files, ${stats.regularFilesTransferred} transferred, ${stats.transferredFileSize} new bytes${verdict === 'warning' ? ' (some vanished)' : ''}`,
+    `${stats.files} files, ${stats.regularFilesTransferred} transferred, ${stats.transferredFileSize} new bytes${verdict === 'warning' ? ' (some vanished)' : ''}${plan ? `; ${plan.parts.length} rsyncs side by side, one per part of the directories at depth ${plan.depth}, then one for the levels above` : ''}`,
     since,
   );
   const sums = await snapshotChecksums(

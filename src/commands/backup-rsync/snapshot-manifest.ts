@@ -100,7 +100,7 @@ export interface SnapshotManifest {
  */
 export async function snapshotChecksums(
   root: string,
-  listing: Listing,
+  listing: Pick<Listing, 'files' | 'escaped'>,
   bases: readonly Base[],
   rsync: { regularFiles: number; complete: boolean },
   goneFiles = new GoneFiles(root, Promise.resolve(undefined)),

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import type { CommandSpec } from '../../cli/command-spec.js';
 import type { OptionDef } from '../../cli/option-defs.js';
 
@@ -76,6 +77,14 @@ export const backupRsync: CommandSpec = {
     },
     { name: 'acls', description: 'copy POSIX ACLs (rsync -A)', kind: 'flag' },
     { name: 'xattrs', description: 'copy extended attributes (rsync -X)', kind: 'flag' },
+    {
+      name: 'parallel',
+      arg: '<n>',
+      description: 'rsyncs side by side on a large tree, each on its own subtrees (1: one rsync)',
+      kind: 'count',
+      // rsync copies one file at a time: a run per core fills them; beyond four, disks not cores limit.
+      default: Math.min(4, availableParallelism()),
+    },
     {
       name: 'pre-hook',
       arg: '<command>',

@@ -1,0 +1,204 @@
+import { spawn } from 'node:child_process';
+import { lstat, readdir } from 'node:fs/promises';
+
+/** Deepest level whose directories may become units. */
+const MAX_DEPTH = 4;
+/** Units wanted per parallel run, so that a few big mailboxes still balance. */
+const UNITS_PER_RUN = 4;
+/** Below this many files one rsync is as fast: each extra run costs a start and a walk. */
+export const MIN_FILES = 2000;
+
+/**
+ * How one source is copied by several rsyncs side by side. rsync copies one file at a time
+ * (sender, generator and receiver hand each file on in turn), so on a tree of many small files
+ * it leaves cores idle; runs on disjoint subtrees fill them.
+ *
+ * The units are the directories at `depth`. Each of `parts` is copied whole, recursively, by one
+ * run. The rest, `shallow` (every entry above the units, and the units themselves, without their
+ * contents), is copied by one more run after those have finished, so that the directories above
+ * the units get their times set last, as a single rsync would leave them.
+ */
+export interface Partition {
+  depth: number;
+  parts: string[][];
+  /** Paths at depth 2 .. depth, for the last run's --files-from after ".": "." brings depth 1. */
+  shallow: string[];
+  /** The run that copies a directory (relative path), or undefined for the last run. */
+  runOf: (dir: string) => number | undefined;
+}
+
+/** Directories and other entries of one level, by relative path. */
+interface Level {
+  dirs: string[];
+  others: string[];
+}
+
+async function readLevel(root: string, dirs: string[]): Promise<Level | undefined> {
+  const level: Level = { dirs: [], others: [] };
+  for (const dir of dirs) {
+    // One that cannot be read is for rsync to report.
+    const entries = await readdir(dir ? `${root}/${dir}` : root, { withFileTypes: true }).catch(
+      () => undefined,
+    );
+    if (!entries) return undefined;
+    for (const entry of entries) {
+      // A name that is not UTF-8 reads back changed: it could not be named to rsync.
+      if (entry.name.includes('\uFFFD')) return undefined;
+      const path = dir ? `${dir}/${entry.name}` : entry.name;
+      (entry.isDirectory() ? level.dirs : level.others).push(path);
+    }
+  }
+  return level;
+}
+
+/** The entries one `find` prints, or undefined if it failed: rsync will say what is unreadable. */
+function find(args: string[], signal: AbortSignal): Promise<string[] | undefined> {
+  return new Promise((resolve) => {
+    const child = spawn('find', ['-P', ...args], { stdio: ['ignore', 'pipe', 'ignore'], signal });
+    const chunks: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+    child.once('error', () => resolve(undefined));
+    child.once('close', (code) => {
+      if (code !== 0) return resolve(undefined);
+      const text = Buffer.concat(chunks).toString('utf8');
+      resolve(text ? text.slice(0, -1).split('\0') : []);
+    });
+  });
+}
+
+/**
+ * The non-directories in the units: "U<unit>" each, or "L<device>:<inode> <unit>" for one with
+ * other hard links. A link count takes a stat of every file (as rsync's sender does), so `runs`
+ * finds share the units.
+ */
+async function listUnitFiles(
+  prefix: string,
+  units: string[],
+  runs: number,
+  signal: AbortSignal,
+): Promise<string[] | undefined> {
+  const shares = Array.from({ length: runs }, (_, run) => units.filter((_, i) => i % runs === run));
+  const found = await Promise.all(
+    shares
+      .filter((share) => share.length)
+      .map((share) =>
+        find(
+          [
+            ...share.map((unit) => prefix + unit),
+            ...[
+              '!',
+              '-type',
+              'd',
+              '(',
+              '-links',
+              '+1',
+              '-printf',
+              'L%D:%i %H\\0',
+              '-o',
+              '-printf',
+              'U%H\\0',
+              ')',
+            ],
+          ],
+          signal,
+        ),
+      ),
+  );
+  return found.some((entries) => !entries) ? undefined : found.flatMap((entries) => entries!);
+}
+
+/** Union-find over unit indexes; index -1 (the shallow entries) is kept apart by the caller. */
+function unionFind(size: number) {
+  const parent = Array.from({ length: size }, (_, i) => i);
+  const find = (i: number): number => {
+    while (parent[i] !== i) i = parent[i] = parent[parent[i]!]!;
+    return i;
+  };
+  return { find, union: (a: number, b: number) => void (parent[find(a)] = find(b)) };
+}
+
+/**
+ * Splits the source into `runs` parts of about equal file counts, or undefined when one rsync
+ * should copy it all: fewer than two units, a small tree, a name that is not UTF-8 above the
+ * units, or a hard link between a unit and the entries above them (rsync -H keeps hard links only
+ * among the files of one run, so files linked to each other always go to the same run).
+ */
+export async function partition(
+  root: string,
+  runs: number,
+  signal: AbortSignal,
+): Promise<Partition | undefined> {
+  if (runs < 2) return undefined;
+  // The shallowest level with enough directories to balance; failing that, the one with most.
+  const levels: Level[] = [];
+  let best = 0;
+  for (let depth = 1; depth <= MAX_DEPTH; depth++) {
+    const level = await readLevel(root, depth === 1 ? [''] : levels[depth - 2]!.dirs);
+    if (!level) return undefined;
+    levels.push(level);
+    if (level.dirs.length > (levels[best - 1]?.dirs.length ?? 0)) best = depth;
+    if (level.dirs.length >= runs * UNITS_PER_RUN || level.dirs.length === 0) break;
+  }
+  const units = levels[best - 1]?.dirs ?? [];
+  if (units.length < 2) return undefined;
+
+  const prefix = root.endsWith('/') ? root : `${root}/`;
+  const above = levels.slice(0, best).flatMap((level) => level.others);
+  const [files, aboveStats] = await Promise.all([
+    listUnitFiles(prefix, units, runs, signal),
+    // A file gone since is rsync's to report.
+    Promise.all(above.map((path) => lstat(prefix + path).catch(() => undefined))),
+  ]);
+  if (!files || files.length + above.length < MIN_FILES) return undefined;
+  const unitIndex = new Map(units.map((unit, i) => [prefix + unit, i]));
+  const weights = new Array<number>(units.length).fill(0);
+  const sets = unionFind(units.length);
+  // Each inode with more than one link: the unit of the first of its paths seen (-1: above them).
+  const inodes = new Map<string, number>();
+  const linked = (inode: string, unit: number) => {
+    const other = inodes.get(inode);
+    if (other === undefined) inodes.set(inode, unit);
+    else if (other !== unit) {
+      if (other === -1 || unit === -1) return false;
+      sets.union(other, unit);
+    }
+    return true;
+  };
+  for (const stats of aboveStats)
+    if (stats && stats.nlink > 1 && !linked(`${stats.dev}:${stats.ino}`, -1)) return undefined;
+  for (const entry of files) {
+    const space = entry[0] === 'L' ? entry.indexOf(' ') : 0;
+    const unit = unitIndex.get(entry.slice(space + 1))!;
+    weights[unit]!++;
+    if (space && !linked(entry.slice(1, space), unit)) return undefined;
+  }
+
+  // Largest group first, each to the run with the fewest files so far.
+  const groups = new Map<number, number[]>();
+  for (let i = 0; i < units.length; i++) {
+    const key = sets.find(i);
+    groups.set(key, [...(groups.get(key) ?? []), i]);
+  }
+  const weightOf = (group: number[]) => group.reduce((sum, i) => sum + weights[i]! + 1, 0);
+  const load = new Array<number>(runs).fill(0);
+  const parts: string[][] = Array.from({ length: runs }, () => []);
+  for (const group of [...groups.values()].sort((a, b) => weightOf(b) - weightOf(a))) {
+    const run = load.indexOf(Math.min(...load));
+    load[run]! += weightOf(group);
+    parts[run]!.push(...group.map((i) => units[i]!));
+  }
+  const used = parts.filter((part) => part.length > 0).map((part) => part.sort());
+  if (used.length < 2) return undefined;
+
+  const runByUnit = new Map(used.flatMap((part, run) => part.map((unit) => [unit, run] as const)));
+  const shallow = levels.slice(1, best).flatMap((level) => [...level.dirs, ...level.others]);
+  return {
+    depth: best,
+    parts: used,
+    shallow: shallow.sort(),
+    runOf: (dir) => {
+      const names = dir.split('/');
+      return names.length < best ? undefined : runByUnit.get(names.slice(0, best).join('/'));
+    },
+  };
+}
