@@ -34,17 +34,17 @@ interface Level {
 }
 
 async function readLevel(root: string, dirs: string[]): Promise<Level | undefined> {
+  // One that cannot be read is for rsync to report.
+  const read = await Promise.all(
+    dirs.map((dir) => readdir(dir ? `${root}/${dir}` : root, { withFileTypes: true }).catch(() => undefined)),
+  );
   const level: Level = { dirs: [], others: [] };
-  for (const dir of dirs) {
-    // One that cannot be read is for rsync to report.
-    const entries = await readdir(dir ? `${root}/${dir}` : root, { withFileTypes: true }).catch(
-      () => undefined,
-    );
+  for (const [i, entries] of read.entries()) {
     if (!entries) return undefined;
     for (const entry of entries) {
       // A name that is not UTF-8 reads back changed: it could not be named to rsync.
       if (entry.name.includes('\uFFFD')) return undefined;
-      const path = dir ? `${dir}/${entry.name}` : entry.name;
+      const path = dirs[i] ? `${dirs[i]}/${entry.name}` : entry.name;
       (entry.isDirectory() ? level.dirs : level.others).push(path);
     }
   }
