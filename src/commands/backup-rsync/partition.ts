@@ -7,6 +7,7 @@ const MAX_DEPTH = 4;
 const UNITS_PER_RUN = 4;
 /** Below this many files one rsync is as fast: each extra run costs a start and a walk. */
 export const MIN_FILES = 2000;
+const ABOVE = 'a file in the units is hard-linked to one above them';
 
 /**
  * How one source is copied by several rsyncs side by side. rsync copies one file at a time
@@ -118,8 +119,8 @@ function unionFind(size: number) {
 }
 
 /**
- * Splits the source into `runs` parts of about equal file counts, or undefined when one rsync
- * should copy it all: fewer than two units, a small tree, a name that is not UTF-8 above the
+ * Splits the source into `runs` parts of about equal file counts, or says why one rsync should
+ * copy it all: fewer than two units, a small tree, a name that is not UTF-8 above the
  * units, or a hard link between a unit and the entries above them (rsync -H keeps hard links only
  * among the files of one run, so files linked to each other always go to the same run).
  */
@@ -127,20 +128,20 @@ export async function partition(
   root: string,
   runs: number,
   signal: AbortSignal,
-): Promise<Partition | undefined> {
-  if (runs < 2) return undefined;
+): Promise<Partition | string> {
+  if (runs < 2) return '--parallel 1';
   // The shallowest level with enough directories to balance; failing that, the one with most.
   const levels: Level[] = [];
   let best = 0;
   for (let depth = 1; depth <= MAX_DEPTH; depth++) {
     const level = await readLevel(root, depth === 1 ? [''] : levels[depth - 2]!.dirs);
-    if (!level) return undefined;
+    if (!level) return 'a directory above the units could not be read, or holds a name that is not UTF-8';
     levels.push(level);
     if (level.dirs.length > (levels[best - 1]?.dirs.length ?? 0)) best = depth;
     if (level.dirs.length >= runs * UNITS_PER_RUN || level.dirs.length === 0) break;
   }
   const units = levels[best - 1]?.dirs ?? [];
-  if (units.length < 2) return undefined;
+  if (units.length < 2) return 'fewer than two directories to share out';
 
   const prefix = root.endsWith('/') ? root : `${root}/`;
   const above = levels.slice(0, best).flatMap((level) => level.others);
@@ -149,7 +150,8 @@ export async function partition(
     // A file gone since is rsync's to report.
     Promise.all(above.map((path) => lstat(prefix + path).catch(() => undefined))),
   ]);
-  if (!files || files.length + above.length < MIN_FILES) return undefined;
+  if (!files) return 'find could not list the files';
+  if (files.length + above.length < MIN_FILES) return `fewer than ${MIN_FILES} files`;
   const unitIndex = new Map(units.map((unit, i) => [prefix + unit, i]));
   const weights = new Array<number>(units.length).fill(0);
   const sets = unionFind(units.length);
@@ -165,12 +167,12 @@ export async function partition(
     return true;
   };
   for (const stats of aboveStats)
-    if (stats && stats.nlink > 1 && !linked(`${stats.dev}:${stats.ino}`, -1)) return undefined;
+    if (stats && stats.nlink > 1 && !linked(`${stats.dev}:${stats.ino}`, -1)) return ABOVE;
   for (const entry of files) {
     const space = entry[0] === 'L' ? entry.indexOf(' ') : 0;
     const unit = unitIndex.get(entry.slice(space + 1))!;
     weights[unit]!++;
-    if (space && !linked(entry.slice(1, space), unit)) return undefined;
+    if (space && !linked(entry.slice(1, space), unit)) return ABOVE;
   }
 
   // Largest group first, each to the run with the fewest files so far.
@@ -188,7 +190,7 @@ export async function partition(
     parts[run]!.push(...group.map((i) => units[i]!));
   }
   const used = parts.filter((part) => part.length > 0).map((part) => part.sort());
-  if (used.length < 2) return undefined;
+  if (used.length < 2) return 'hard links join the directories into one group';
 
   const runByUnit = new Map(used.flatMap((part, run) => part.map((unit) => [unit, run] as const)));
   const shallow = levels.slice(1, best).flatMap((level) => [...level.dirs, ...level.others]);

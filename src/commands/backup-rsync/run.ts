@@ -224,7 +224,9 @@ async function backupSource(
     name,
     `${source.path} -> ${bases.length ? `linked against ${bases.map((b) => b.snapshot.id).join(', ')}` : 'full copy'}`,
   );
-  const plan = await partition(source.path, opts.parallel, ctx.signal);
+  const split = await partition(source.path, opts.parallel, ctx.signal);
+  const plan = typeof split === 'string' ? undefined : split;
+  if (typeof split === 'string') ctx.log.debug(`${source.name}: one rsync: ${split}`);
   const goneFiles = new GoneFiles(
     target,
     baseLines.then((lines) => (lines.length === 1 ? lines[0] : undefined)),
