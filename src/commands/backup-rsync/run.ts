@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { OptionValues, RunContext } from '../../cli/command-spec.js';
 import { periodId, type Period } from '../../checks/period.js';
@@ -53,7 +54,9 @@ function parseOptions(values: OptionValues): BackupOptions {
     period: values.period as Period,
     acls: values.acls === true,
     xattrs: values.xattrs === true,
-    parallel: values.parallel as number,
+    // rsync copies one file at a time: a run per core fills them; beyond four, disks not cores limit.
+    // Worked out here, not as the option's default: node:os would load on every start, --help too.
+    parallel: (values.parallel as number | undefined) ?? Math.min(4, availableParallelism()),
     preHook: values['pre-hook'] as string | undefined,
     postHook: values['post-hook'] as string | undefined,
   };

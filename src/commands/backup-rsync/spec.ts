@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import type { CommandSpec } from '../../cli/command-spec.js';
 import type { OptionDef } from '../../cli/option-defs.js';
 
@@ -80,10 +79,9 @@ export const backupRsync: CommandSpec = {
     {
       name: 'parallel',
       arg: '<n>',
-      description: 'rsyncs side by side on a large tree, each on its own subtrees (1: one rsync)',
+      description:
+        'rsyncs side by side on a large tree, each on its own subtrees (default: one per core, at most 4; 1: one rsync)',
       kind: 'count',
-      // rsync copies one file at a time: a run per core fills them; beyond four, disks not cores limit.
-      default: Math.min(4, availableParallelism()),
     },
     {
       name: 'pre-hook',
