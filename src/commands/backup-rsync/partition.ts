@@ -176,18 +176,20 @@ export async function partition(
   }
 
   // Largest group first, each to the run with the fewest files so far.
-  const groups = new Map<number, number[]>();
+  const groups = new Map<number, { units: string[]; files: number }>();
   for (let i = 0; i < units.length; i++) {
     const key = sets.find(i);
-    groups.set(key, [...(groups.get(key) ?? []), i]);
+    const group = groups.get(key) ?? { units: [], files: 0 };
+    group.units.push(units[i]!);
+    group.files += weights[i]! + 1;
+    groups.set(key, group);
   }
-  const weightOf = (group: number[]) => group.reduce((sum, i) => sum + weights[i]! + 1, 0);
   const load = new Array<number>(runs).fill(0);
   const parts: string[][] = Array.from({ length: runs }, () => []);
-  for (const group of [...groups.values()].sort((a, b) => weightOf(b) - weightOf(a))) {
+  for (const group of [...groups.values()].sort((a, b) => b.files - a.files)) {
     const run = load.indexOf(Math.min(...load));
-    load[run]! += weightOf(group);
-    parts[run]!.push(...group.map((i) => units[i]!));
+    load[run]! += group.files;
+    parts[run]!.push(...group.units);
   }
   const used = parts.filter((part) => part.length > 0).map((part) => part.sort());
   if (used.length < 2) return 'hard links join the directories into one group';
