@@ -63,3 +63,11 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<boolean> {
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
+
+/** Why a run was stopped early: its deadline, or a signal (a CronJob's activeDeadlineSeconds sends SIGTERM). */
+export function stopReason(signal: AbortSignal): string {
+  const reason = signal.reason as Error | undefined;
+  return reason?.name === 'TimeoutError'
+    ? 'the run deadline (--timeout) was reached'
+    : (reason?.message ?? 'stopped');
+}

@@ -1,5 +1,6 @@
-import { spawn } from 'node:child_process';
+import { StringDecoder } from 'node:string_decoder';
 import { IncompleteError } from '../errors.js';
+import { runProcess } from '../process/run-process.js';
 
 export interface RsyncResult {
   code: number;
@@ -44,54 +45,46 @@ export function describeRsync(result: RsyncResult): string {
 const PROGRESS = /\d+%/;
 
 /**
- * Runs rsync with LC_ALL=C (plain numbers in --stats), stdin `input` or empty. Each line of
- * stdout goes to onLine as it arrives, and is kept in `stdout` unless onLine took
- * it (a 20,000-line listing need not be held twice); lines of --info=progress2
- * (separated by carriage returns) go to onProgress. Abort sends SIGTERM. A
- * missing rsync binary is IncompleteError (exit 3).
+ * Runs rsync through the process runner with LC_ALL=C (plain numbers in --stats), stdin
+ * `input` or empty. Each line of stdout goes to onLine as it arrives, and is kept in `stdout`
+ * unless onLine took it (a 20,000-line listing need not be held twice); lines of
+ * --info=progress2 (separated by carriage returns) go to onProgress. On abort the whole rsync
+ * process group is stopped. A missing rsync binary is IncompleteError (exit 3).
  */
-export function runRsync(
+export async function runRsync(
   args: string[],
   options: {
-    signal?: AbortSignal;
+    signal: AbortSignal;
     onProgress?: (line: string) => void;
     onLine?: (line: string) => boolean;
     /** Written to rsync's stdin (for --files-from=-); stdin is closed either way. */
     input?: string;
-  } = {},
+  },
 ): Promise<RsyncResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('rsync', args, {
-      env: { ...process.env, LC_ALL: 'C' },
-      stdio: 'pipe',
-      ...(options.signal ? { signal: options.signal, killSignal: 'SIGTERM' as const } : {}),
-    });
-    // An rsync that exits before reading it all has said why on stderr: the EPIPE adds nothing.
-    child.stdin.on('error', () => {}).end(options.input);
-    let stdout = '';
-    let stderr = '';
-    let partial = '';
-    const line = (piece: string) => {
-      if (options.onLine?.(piece)) return;
-      if (options.onProgress && PROGRESS.test(piece)) options.onProgress(piece.trim());
-      else stdout += `${piece}\n`;
-    };
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      const pieces = (partial + chunk).split(/[\r\n]/);
+  let stdout = '';
+  let partial = '';
+  const decoder = new StringDecoder('utf8');
+  const line = (piece: string) => {
+    if (options.onLine?.(piece)) return;
+    if (options.onProgress && PROGRESS.test(piece)) options.onProgress(piece.trim());
+    else stdout += `${piece}\n`;
+  };
+  const result = await runProcess(['rsync', ...args], {
+    signal: options.signal,
+    env: { ...process.env, LC_ALL: 'C' },
+    ...(options.input !== undefined ? { input: options.input } : {}),
+    onStdout: (chunk) => {
+      const pieces = (partial + decoder.write(chunk)).split(/[\r\n]/);
       partial = pieces.pop() ?? '';
       for (const piece of pieces) line(piece);
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.once('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT')
-        reject(new IncompleteError('rsync: expected the rsync binary on PATH, got none'));
-      else if (error.name !== 'AbortError') reject(error);
-    });
-    child.once('close', (code, signal) => {
-      if (partial) line(partial);
-      resolve({ code: code ?? (signal ? 20 : 1), stdout, stderr });
-    });
+    },
   });
+  if (result.spawnError === 'ENOENT')
+    throw new IncompleteError('rsync: expected the rsync binary on PATH, got none');
+  partial += decoder.end();
+  if (partial) line(partial);
+  // Stopped, rsync says exit 20 whether it got SIGTERM (and said so) or SIGKILL after the grace.
+  return { code: result.stopped ? 20 : result.code, stdout, stderr: result.output };
 }
 
 /** A --info=progress2 line ("  1234567  45%  10.00MB/s  0:00:01 (xfr#5, ...)") as a bar for the live view. */

@@ -40,6 +40,8 @@ export interface CommandSpec {
   /** Positional arguments, all required, in OptionValues under their names. */
   args?: readonly { name: string; description: string }[];
   defaultJob: string;
+  /** Prefix of the run-level metric families, e.g. email_roundtrip -> email_roundtrip_success. */
+  metricPrefix: string;
   options: readonly OptionDef[];
   /** The run's deadline when --timeout is not given. */
   defaultTimeoutMs(options: OptionValues): number;

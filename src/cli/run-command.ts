@@ -4,11 +4,15 @@ import { createLogger } from '../output/log.js';
 import { reportFamilies } from '../output/metrics.js';
 import { createProgress } from '../output/progress.js';
 import { render } from '../output/render.js';
-import { PushError } from '../errors.js';
+import { stopReason } from '../checks/deadline.js';
+import type { Report } from '../checks/types.js';
+import { formatDuration } from '../config/duration.js';
+import { ExitCode, MailopsError, PushError, UsageError } from '../errors.js';
 import type { CommandSpec, OptionValues } from './command-spec.js';
 import { envName } from './option-defs.js';
 import { exitCodeFor } from './exit-code.js';
 import { envFlag, resolveGlobals } from './resolve-globals.js';
+import { RunTrace } from './run-trace.js';
 
 export interface CliIo {
   stdout: NodeJS.WriteStream;
@@ -17,6 +21,11 @@ export interface CliIo {
 }
 
 const PUSH_TIMEOUT_MS = 10_000;
+/** After the deadline or a signal: time for the run to return its report ... */
+export const STOP_GRACE_MS = 2000;
+/** ... and for everything, the push included, to be done. */
+const AFTER_STOP_MS = 3000;
+const MIN_PUSH_MS = 1000;
 
 /** The command's options by long flag name: flag, then env (strict for booleans), then config section, then default. */
 function commandOptions(
@@ -56,7 +65,7 @@ function camelCase(name: string): string {
 /** Config, deadline, run, render, push: the same sequence for every subcommand. */
 export async function runCommand(
   spec: CommandSpec,
-  command: Command,
+  cmd: Command,
   program: Command,
   io: CliIo,
 ): Promise<number> {
@@ -73,7 +82,7 @@ export async function runCommand(
     config = await loadConfigFile(configPath, { [configKey]: sectionSchema(spec.options, extra) });
   }
   const section = config[configKey] as Record<string, unknown> | undefined;
-  const options = commandOptions(spec, command, section, io.env);
+  const options = commandOptions(spec, cmd, section, io.env);
   const globals = resolveGlobals(program, config, io.env, spec.defaultJob);
   const stderrTty = io.stderr.isTTY === true;
   const log = createLogger({
@@ -91,26 +100,56 @@ export async function runCommand(
   const onTerm = onSignal('SIGTERM');
   process.once('SIGINT', onInt).once('SIGTERM', onTerm);
   const signal = AbortSignal.any([AbortSignal.timeout(deadlineMs), interrupt.signal]);
+  const command = {
+    name: [cmd.parent?.parent ? cmd.parent.name() : '', cmd.name()].filter(Boolean).join(' '),
+    metricPrefix: spec.metricPrefix,
+  };
 
-  const progress = await createProgress({
-    log,
-    title: `mailops ${configKey}`,
-    live: stderrTty && !globals.quiet && globals.output === 'text',
-    stream: io.stderr,
-  });
+  const trace = new RunTrace(
+    await createProgress({
+      log,
+      title: `mailops ${configKey}`,
+      live: stderrTty && !globals.quiet && globals.output === 'text',
+      stream: io.stderr,
+    }),
+  );
+  const startedAt = Date.now();
   try {
     const module = await spec.load();
-    log.debug(`${spec.name}: deadline ${deadlineMs}ms`);
-    const report = await module.run(options, {
-      globals,
-      signal,
-      deadlineMs,
-      log,
-      progress,
-      env: io.env,
-      ...(section ? { section } : {}),
-    });
-    await progress.close();
+    log.debug(`${spec.name}: deadline ${formatDuration(deadlineMs)}`);
+    let incomplete = false;
+    let report: Report;
+    try {
+      report = await finishBy(
+        module.run(options, {
+          globals,
+          signal,
+          deadlineMs,
+          log,
+          progress: trace.progress,
+          env: io.env,
+          ...(section ? { section } : {}),
+        }),
+        signal,
+        () =>
+          trace.report(
+            command,
+            startedAt,
+            trace.abandoned(stopReason(signal), STOP_GRACE_MS),
+            stopReason(signal),
+          ),
+      );
+    } catch (error) {
+      // Bad input is the operator's to fix, before anything ran: one line, exit 2, nothing pushed.
+      if (error instanceof UsageError) throw error;
+      // Anything else still ends as a report, so the failure reaches the Pushgateway.
+      incomplete = true;
+      const why = error instanceof MailopsError ? error.message : `internal error: ${describe(error)}`;
+      if (!(error instanceof MailopsError) && globals.verbose && error instanceof Error && error.stack)
+        log.debug(error.stack);
+      report = trace.report(command, startedAt, trace.failed(why), why);
+    }
+    await trace.progress.close();
     const nowMs = Date.now();
     io.stdout.write(
       render(report, globals.output, { color: globals.color && io.stdout.isTTY === true, nowMs }),
@@ -121,15 +160,13 @@ export async function runCommand(
       log.warn(`metrics not pushed: this ${spec.name} run checked one side only`);
     } else if (globals.pushgateway) {
       try {
-        // Its own timeout, not the run deadline nor the SIGTERM that may have ended the run: a run
-        // stopped either way must still report its failure (10 s fits a pod's termination grace period).
         // undici loads only when there is something to push: it is a tenth of a second of every start.
         const { pushMetrics } = await import('../output/pushgateway.js');
         await pushMetrics(reportFamilies(report, nowMs), {
           url: globals.pushgateway,
           job: globals.job,
           labels: globals.labels,
-          timeoutMs: PUSH_TIMEOUT_MS,
+          timeoutMs: pushBudget(signal),
         });
         log.debug(`pushed metrics to job ${globals.job}`);
       } catch (error) {
@@ -138,9 +175,44 @@ export async function runCommand(
         log.error(error.message);
       }
     }
-    return exitCodeFor(report.status, pushFailed);
+    return incomplete ? ExitCode.incomplete : exitCodeFor(report.status, pushFailed);
   } finally {
-    await progress.close().catch(() => undefined);
+    await trace.progress.close().catch(() => undefined);
     process.off('SIGINT', onInt).off('SIGTERM', onTerm);
   }
+}
+
+const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** When the run's signal aborted: the deadline, or SIGTERM/SIGINT. */
+const stoppedAt = new WeakMap<AbortSignal, number>();
+
+/**
+ * The run's report, or, if the run has not returned STOP_GRACE_MS after its signal aborted
+ * (a library call that ignores the signal, a child that will not die), `abandoned()`: the run
+ * is left behind, and the process exits once the report is out.
+ */
+function finishBy(work: Promise<Report>, signal: AbortSignal, abandoned: () => Report): Promise<Report> {
+  let timer: NodeJS.Timeout | undefined;
+  const cut = new Promise<Report>((resolve) => {
+    const arm = () => {
+      stoppedAt.set(signal, Date.now());
+      timer = setTimeout(() => resolve(abandoned()), STOP_GRACE_MS);
+    };
+    if (signal.aborted) arm();
+    else signal.addEventListener('abort', arm, { once: true });
+  });
+  work.catch(() => undefined);
+  return Promise.race([work, cut]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * The push's timeout: its own PUSH_TIMEOUT_MS, outside the run's deadline, so a run that hit
+ * its deadline still reports its failure; but once the run was stopped, no later than
+ * AFTER_STOP_MS from that moment, so the process ends soon after its deadline or a SIGTERM.
+ */
+function pushBudget(signal: AbortSignal): number {
+  const stopped = stoppedAt.get(signal);
+  if (stopped === undefined) return PUSH_TIMEOUT_MS;
+  return Math.min(PUSH_TIMEOUT_MS, Math.max(MIN_PUSH_MS, stopped + AFTER_STOP_MS - Date.now()));
 }

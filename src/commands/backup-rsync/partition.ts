@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
 import { lstat, readdir } from 'node:fs/promises';
+import { runProcess } from '../../process/run-process.js';
 
 /** Deepest level whose directories may become units. */
 const MAX_DEPTH = 4;
@@ -53,18 +53,16 @@ async function readLevel(root: string, dirs: string[]): Promise<Level | undefine
 }
 
 /** The entries one `find` prints, or undefined if it failed: rsync will say what is unreadable. */
-function find(args: string[], signal: AbortSignal): Promise<string[] | undefined> {
-  return new Promise((resolve) => {
-    const child = spawn('find', ['-P', ...args], { stdio: ['ignore', 'pipe', 'ignore'], signal });
-    const chunks: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
-    child.once('error', () => resolve(undefined));
-    child.once('close', (code) => {
-      if (code !== 0) return resolve(undefined);
-      const text = Buffer.concat(chunks).toString('utf8');
-      resolve(text ? text.slice(0, -1).split('\0') : []);
-    });
+async function find(args: string[], signal: AbortSignal): Promise<string[] | undefined> {
+  const chunks: Buffer[] = [];
+  const result = await runProcess(['find', '-P', ...args], {
+    signal,
+    ignoreStderr: true,
+    onStdout: (chunk) => chunks.push(chunk),
   });
+  if (result.code !== 0) return undefined;
+  const text = Buffer.concat(chunks).toString('utf8');
+  return text ? text.slice(0, -1).split('\0') : [];
 }
 
 /**

@@ -5,7 +5,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import type { OptionValues, RunContext } from '../../cli/command-spec.js';
 import { periodId, type Period } from '../../checks/period.js';
 import { describeRsync, progressBar, rsyncVerdict, slowest } from '../../checks/rsync.js';
-import { runShell } from '../../checks/shell.js';
+import { runShell } from '../../process/run-process.js';
 import type { CheckResult, Report, Status } from '../../checks/types.js';
 import { describeValue } from '../../config/issues.js';
 import { UsageError } from '../../errors.js';

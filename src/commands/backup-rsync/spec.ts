@@ -20,6 +20,7 @@ const list: CommandSpec = {
   configKey: 'backup-rsync-list',
   summary: 'list snapshots with date, size, new bytes and status',
   defaultJob: 'backup',
+  metricPrefix: 'backup_list',
   options: [dest],
   defaultTimeoutMs: () => HOUR,
   load: () => import('./list.js'),
@@ -30,6 +31,7 @@ const verify: CommandSpec = {
   configKey: 'backup-rsync-verify',
   summary: 're-hash a snapshot against the checksum manifest written at backup time',
   defaultJob: 'backup-verify',
+  metricPrefix: 'backup_verify',
   options: [
     dest,
     snapshot,
@@ -44,6 +46,7 @@ const restore: CommandSpec = {
   configKey: 'backup-rsync-restore',
   summary: 'restore one source of a snapshot into a directory (preview first; --force to overwrite)',
   defaultJob: 'backup-restore',
+  metricPrefix: 'backup_restore',
   options: [
     dest,
     snapshot,
@@ -63,6 +66,7 @@ export const backupRsync: CommandSpec = {
   name: 'backup-rsync',
   summary: 'hardlinked rsync snapshots with rotation, checksums, list, verify and restore',
   defaultJob: 'backup',
+  metricPrefix: 'backup',
   options: [
     { name: 'source', arg: '<name=path>', description: 'a tree to back up, repeatable', kind: 'pairs' },
     dest,

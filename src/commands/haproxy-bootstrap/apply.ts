@@ -1,5 +1,5 @@
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { runShell } from '../../checks/shell.js';
+import { runShell } from '../../process/run-process.js';
 import { tempPathFor, writeFileAtomic } from '../../output/atomic-write.js';
 
 export type ApplyOutcome =

@@ -5,6 +5,7 @@ const verify: CommandSpec = {
   configKey: 'haproxy-bootstrap-verify',
   summary: "connect through every declared frontend and wait for the backend's banner",
   defaultJob: 'haproxy-bootstrap-verify',
+  metricPrefix: 'haproxy_bootstrap_verify',
   options: [
     { name: 'spec', arg: '<file>', description: 'YAML spec of frontends and backends', kind: 'string' },
     {
@@ -37,6 +38,7 @@ export const haproxyBootstrap: CommandSpec = {
   summary:
     'idempotent PROXY-v2 mail frontends in haproxy.cfg or pfSense config.xml, validated before they are applied',
   defaultJob: 'haproxy-bootstrap',
+  metricPrefix: 'haproxy_bootstrap',
   subcommands: [verify],
   options: [
     { name: 'spec', arg: '<file>', description: 'YAML spec of frontends and backends', kind: 'string' },

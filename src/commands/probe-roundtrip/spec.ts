@@ -131,6 +131,7 @@ export const probeRoundtrip: CommandSpec = {
   name: 'probe-roundtrip',
   summary: 'send a tagged message, wait for it over IMAP, measure the round trip, clean up',
   defaultJob: 'email-roundtrip',
+  metricPrefix: 'email_roundtrip',
   options: probeOptions,
   defaultTimeoutMs: (o) => {
     const attempts = Number(o.attempts);

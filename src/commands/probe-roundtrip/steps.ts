@@ -1,6 +1,7 @@
 import type { RunContext } from '../../cli/command-spec.js';
 import { trustedVerdicts } from '../../checks/auth-results.js';
 import { headerValues } from '../../checks/headers.js';
+import { stopReason } from '../../checks/deadline.js';
 import { classifyImapError } from '../../checks/imap.js';
 import { type OutgoingProbe, SendFailure } from '../../checks/outgoing.js';
 import { parseHops } from '../../checks/received.js';
@@ -34,14 +35,6 @@ function check(
 
 function fail(run: ProbeRun, phase: FailurePhase, reason: string): void {
   run.trip.failure ??= { phase, reason };
-}
-
-/** Why the run stopped early: the overall deadline, or a signal (a CronJob's activeDeadlineSeconds sends SIGTERM). */
-function stopReason(signal: AbortSignal): string {
-  const reason = signal.reason as Error | undefined;
-  return reason?.name === 'TimeoutError'
-    ? 'the run deadline (--timeout) was reached'
-    : (reason?.message ?? 'stopped');
 }
 
 const imapAt = (run: ProbeRun) => `${run.opts.imap.host}:${run.opts.imap.port}`;

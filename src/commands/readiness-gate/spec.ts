@@ -4,6 +4,7 @@ export const readinessGate: CommandSpec = {
   name: 'readiness-gate',
   summary: 'declarative post-deploy checks retried under one deadline; fails unless all are ready',
   defaultJob: 'readiness-gate',
+  metricPrefix: 'readiness_gate',
   options: [
     {
       name: 'interval',

@@ -5,6 +5,7 @@ export const spfCheck: CommandSpec = {
   summary: 'evaluate a domain’s SPF (RFC 7208) on every resolver, check expectations and DMARC',
   args: [{ name: 'domain', description: 'the domain whose SPF record is checked' }],
   defaultJob: 'spf-check',
+  metricPrefix: 'spf_check',
   options: [
     {
       name: 'resolver',

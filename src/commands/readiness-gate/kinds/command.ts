@@ -1,4 +1,4 @@
-import { runProgram } from '../../../checks/shell.js';
+import { runProcess } from '../../../process/run-process.js';
 import type { KindOf } from '../schema.js';
 import { failed, passed, type Probe } from './types.js';
 
@@ -7,8 +7,9 @@ export function commandProbe(spec: KindOf<'command'>): Probe {
   const argv = typeof spec.run === 'string' ? ['sh', '-c', spec.run] : spec.run;
   const matches = spec['output-matches'] ? new RegExp(spec['output-matches'], 'm') : undefined;
   return async ({ signal, timeoutMs }) => {
-    const { code, output, aborted } = await runProgram(argv, { signal });
-    if (aborted) return failed(`still running after ${timeoutMs} ms`);
+    const { code, output, stopped, spawnError } = await runProcess(argv, { signal });
+    if (spawnError) return failed(`${argv[0]}: could not be started (${spawnError})`);
+    if (stopped) return failed(`still running after ${timeoutMs} ms`);
     const last = output.split('\n').at(-1) ?? '';
     if (code !== spec['expect-exit']) return failed(`exit ${code}, expected ${spec['expect-exit']}: ${last}`);
     if (matches && !matches.test(output))
