@@ -9,7 +9,6 @@ export async function startPushgateway(ctx: LabContext): Promise<Started> {
     // Debian's default persists to /var/lib/prometheus: a lab keeps its metrics in memory, to itself.
     [
       `--web.listen-address=127.0.0.1:${port}`,
-      '--web.enable-admin-api',
       '--log.level=warn',
       '--persistence.file=',
     ],

@@ -1,20 +1,56 @@
 import { request } from 'undici';
 
-/** Empties the lab Pushgateway (admin API) so tests do not see each other's groups. */
-export async function wipe(url: string): Promise<void> {
-  const response = await request(`${url}/api/v1/admin/wipe`, { method: 'PUT' });
-  await response.body.dump();
-  if (response.statusCode !== 202) throw new Error(`wipe: HTTP ${response.statusCode}`);
+let made = 0;
+
+/**
+ * A job name no other test uses. Test files run in parallel against one lab Pushgateway: each
+ * pushes to its own group and reads back only that group, and nothing wipes the others'.
+ */
+export function ownJob(name: string): string {
+  made += 1;
+  return `${name}-${process.pid}-${made}-${Math.random().toString(36).slice(2, 8)}`;
 }
 
-/** The samples of one family as /metrics serves them, keyed by their label text. */
-export async function scrape(url: string, family: string): Promise<Map<string, number>> {
+const SAMPLE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)(?: \S+)?$/;
+const LABEL = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g;
+
+/** The whole exposition the Pushgateway serves. */
+export async function exposition(url: string): Promise<string> {
   const response = await request(`${url}/metrics`);
-  const text = await response.body.text();
+  return response.body.text();
+}
+
+/**
+ * The samples of one family in the group of `job`, keyed by their other labels as the
+ * exposition writes them (`{}` for none; `job` left out, the rest in order).
+ */
+export async function scrape(url: string, job: string, family: string): Promise<Map<string, number>> {
   const samples = new Map<string, number>();
-  for (const line of text.split('\n')) {
-    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})? (\S+)(?: (\S+))?$/.exec(line);
-    if (match && match[1] === family) samples.set(match[2] ?? '', Number(match[3]));
+  for (const line of (await exposition(url)).split('\n')) {
+    const match = SAMPLE.exec(line);
+    if (!match || match[1] !== family) continue;
+    const labels = [...(match[2] ?? '').matchAll(LABEL)];
+    if (!labels.some(([, name, value]) => name === 'job' && value === job)) continue;
+    const rest = labels.filter(([, name]) => name !== 'job').map(([text]) => text);
+    samples.set(`{${rest.join(',')}}`, Number(match[3]));
   }
   return samples;
+}
+
+/** Every line of the exposition that belongs to the group of `job`. */
+export async function groupLines(url: string, job: string): Promise<string[]> {
+  const mark = `job="${job}"`;
+  return (await exposition(url)).split('\n').filter((line) => line.includes(mark));
+}
+
+/** Deletes the group of `job` (and grouping `labels`), only that one. */
+export async function deleteGroup(
+  url: string,
+  job: string,
+  labels: Record<string, string> = {},
+): Promise<void> {
+  const path = [job, ...Object.entries(labels).flat()].map(encodeURIComponent).join('/');
+  const response = await request(`${url}/metrics/job/${path}`, { method: 'DELETE' });
+  await response.body.dump();
+  if (response.statusCode !== 202) throw new Error(`delete group ${job}: HTTP ${response.statusCode}`);
 }

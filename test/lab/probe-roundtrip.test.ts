@@ -7,17 +7,18 @@ import { execa } from 'execa';
 import { BIN, mailops, waitForLine } from '../helpers/cli.js';
 import { emptyMailbox, inboxSubjects, labImap, rawMessage } from '../helpers/imap.js';
 import { probeArgs, probeEnv } from '../helpers/probe.js';
-import { scrape, wipe } from '../helpers/pushgateway.js';
+import { ownJob, scrape } from '../helpers/pushgateway.js';
 import { tempDir } from '../helpers/scratch.js';
 import { plainSmtpServer, type Running, silentServer } from '../helpers/stand-ins.js';
 
 const lab = inject('lab');
 const gw = lab.pushgateway.url;
-const group = 'instance="lab",job="email-roundtrip"';
-const push = ['--pushgateway', gw, '--label', 'instance=lab'];
+const job = ownJob('email-roundtrip');
+const group = 'instance="lab"';
+const pushTo = (name: string) => ['--pushgateway', gw, '--job', name, '--label', 'instance=lab'];
+const push = pushTo(job);
 
 describe('probe-roundtrip against Postfix and Dovecot', () => {
-  beforeAll(() => wipe(gw));
   beforeEach(() => emptyMailbox(lab));
 
   it('makes the round trip over submission (STARTTLS, auth) and IMAPS, pushes, and deletes the probe', async () => {
@@ -30,11 +31,11 @@ describe('probe-roundtrip against Postfix and Dovecot', () => {
     expect(result.stdout).toMatch(
       /send\.smtp +accepted by 127\.0\.0\.1:\d+ \(starttls\): 250 2\.0\.0 Ok: queued as/,
     );
-    expect((await scrape(gw, 'email_roundtrip_success')).get(`{${group}}`)).toBe(1);
+    expect((await scrape(gw, job, 'email_roundtrip_success')).get(`{${group}}`)).toBe(1);
     expect(
-      (await scrape(gw, 'email_roundtrip_last_success_timestamp_seconds')).get(`{${group}}`),
+      (await scrape(gw, job, 'email_roundtrip_last_success_timestamp_seconds')).get(`{${group}}`),
     ).toBeGreaterThan(Date.now() / 1000 - 120);
-    expect((await scrape(gw, 'email_roundtrip_failure_info')).get(`{${group},phase="none"}`)).toBe(1);
+    expect((await scrape(gw, job, 'email_roundtrip_failure_info')).get(`{${group},phase="none"}`)).toBe(1);
     expect(await inboxSubjects(lab)).toEqual([]);
   });
 
@@ -55,7 +56,9 @@ describe('probe-roundtrip against Postfix and Dovecot', () => {
   });
 
   it('fails in phase send when SMTP refuses the connection, and the last success survives in the Pushgateway', async () => {
-    const before = (await scrape(gw, 'email_roundtrip_last_success_timestamp_seconds')).get(`{${group}}`);
+    const before = (await scrape(gw, job, 'email_roundtrip_last_success_timestamp_seconds')).get(
+      `{${group}}`,
+    );
     expect(before).toBeGreaterThan(0);
     const closed = await freePort();
     const result = await mailops(
@@ -64,23 +67,23 @@ describe('probe-roundtrip against Postfix and Dovecot', () => {
     );
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toMatch(/Round-trip FAILED at send: 127\.0\.0\.1:\d+ \(starttls\): .*ECONNREFUSED/);
-    expect((await scrape(gw, 'email_roundtrip_success')).get(`{${group}}`)).toBe(0);
-    expect((await scrape(gw, 'email_roundtrip_failure_info')).get(`{${group},phase="send"}`)).toBe(1);
-    expect((await scrape(gw, 'email_roundtrip_last_success_timestamp_seconds')).get(`{${group}}`)).toBe(
+    expect((await scrape(gw, job, 'email_roundtrip_success')).get(`{${group}}`)).toBe(0);
+    expect((await scrape(gw, job, 'email_roundtrip_failure_info')).get(`{${group},phase="send"}`)).toBe(1);
+    expect((await scrape(gw, job, 'email_roundtrip_last_success_timestamp_seconds')).get(`{${group}}`)).toBe(
       before,
     );
   });
 
   it('--dry-run checks the send path up to RCPT without delivering or pushing', async () => {
-    await wipe(gw);
-    const result = await mailops([...probeArgs(lab, ['--dry-run']), ...push], probeEnv(lab));
+    const dry = ownJob('email-roundtrip-dry');
+    const result = await mailops([...probeArgs(lab, ['--dry-run']), ...pushTo(dry)], probeEnv(lab));
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toMatch(/send\.smtp +accepted by .*: RCPT 250 2\.1\.5 Ok, then RSET/);
     expect(result.stdout.trimEnd().split('\n').at(-1)).toMatch(
       /Dry run SUCCESS: the send path accepts the probe$/,
     );
     expect(result.stderr).toContain('metrics not pushed');
-    expect((await scrape(gw, 'email_roundtrip_success')).size).toBe(0);
+    expect((await scrape(gw, dry, 'email_roundtrip_success')).size).toBe(0);
     expect(await inboxSubjects(lab)).toEqual([]);
   });
 
@@ -116,8 +119,8 @@ describe('probe-roundtrip against Postfix and Dovecot', () => {
     const result = await child;
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toMatch(/Round-trip FAILED at wait: interrupted by SIGTERM after 1 windows/);
-    expect((await scrape(gw, 'email_roundtrip_success')).get(`{${group}}`)).toBe(0);
-    expect((await scrape(gw, 'email_roundtrip_failure_info')).get(`{${group},phase="wait"}`)).toBe(1);
+    expect((await scrape(gw, job, 'email_roundtrip_success')).get(`{${group}}`)).toBe(0);
+    expect((await scrape(gw, job, 'email_roundtrip_failure_info')).get(`{${group},phase="wait"}`)).toBe(1);
     await emptyMailbox(lab, lab.users[3]);
   });
 
