@@ -1,3 +1,4 @@
+import { durationText } from '../config/duration.js';
 import { connect as netConnect } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { serverName, verification } from './tls-options.js';
@@ -42,7 +43,7 @@ export function readBanner(
       resolve(result);
     };
     const timer = setTimeout(
-      () => finish({ error: `no banner within ${options.timeoutMs} ms` }),
+      () => finish({ error: `no banner within ${durationText(options.timeoutMs)}` }),
       options.timeoutMs,
     );
     const onAbort = () => finish({ error: 'stopped at the deadline' });

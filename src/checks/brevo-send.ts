@@ -1,3 +1,4 @@
+import { durationText } from '../config/duration.js';
 import { randomUUID } from 'node:crypto';
 import { sleep } from './deadline.js';
 import { type OutgoingProbe, type SendOutcome, SendFailure } from './outgoing.js';
@@ -65,7 +66,7 @@ export async function sendBrevo(
       if (options.signal?.aborted)
         throw new SendFailure('ABORTED', 'Brevo: the run was stopped during the send');
       const e = error as Error & { code?: string };
-      lastError = `Brevo: ${e.name === 'TimeoutError' ? `no answer within ${options.timeoutMs}ms` : (e.code ?? e.message)}`;
+      lastError = `Brevo: ${e.name === 'TimeoutError' ? `no answer within ${durationText(options.timeoutMs)}` : (e.code ?? e.message)}`;
     }
   }
   throw new SendFailure(

@@ -1,8 +1,9 @@
+import { durationText } from '../config/duration.js';
 /** A step that ran out of its time budget; `step` says which (connect, greeting, search ...). */
 export class StepTimeoutError extends Error {
   readonly step: string;
   constructor(step: string, ms: number) {
-    super(`${step}: no answer within ${ms}ms`);
+    super(`${step}: no answer within ${durationText(ms)}`);
     this.name = 'StepTimeoutError';
     this.step = step;
   }

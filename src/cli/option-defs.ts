@@ -1,4 +1,5 @@
 import { type Command, Option } from 'commander';
+import { durationText } from '../config/duration.js';
 import { durationArg, listArg, pairsArg, portArg, positiveIntArg } from './parsers.js';
 
 /** What a flag takes; the same kind drives the flag parser and the config-file schema. */
@@ -47,7 +48,10 @@ export function addOptions(command: Command, defs: readonly OptionDef[]): void {
       const parse = PARSERS[def.kind as string];
       if (parse) option.argParser(parse);
     }
-    if (def.default !== undefined) option.default(def.default);
+    // Durations are kept in milliseconds, and shown as the operator writes them (20s, not 20000).
+    if (def.kind === 'duration' && typeof def.default === 'number')
+      option.default(def.default, durationText(def.default));
+    else if (def.default !== undefined) option.default(def.default);
     command.addOption(option);
   }
 }

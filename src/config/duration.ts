@@ -27,3 +27,23 @@ export function formatDuration(ms: number): string {
 export function formatSeconds(ms: number): string {
   return ms < 1000 ? `${(ms / 1000).toFixed(3)}s` : `${(ms / 1000).toFixed(1)}s`;
 }
+
+const SPELLED: readonly [string, number][] = [
+  ['d', 86_400_000],
+  ['h', 3_600_000],
+  ['m', 60_000],
+  ['s', 1000],
+];
+
+/** A configured duration as the operator would write it: 20s, 15m, 1h30m, 2.5s, 1500ms. */
+export function durationText(ms: number): string {
+  if (ms % 1000 !== 0) return ms < 60_000 && ms % 100 === 0 ? `${ms / 1000}s` : `${ms}ms`;
+  let rest = ms;
+  const parts: string[] = [];
+  for (const [unit, size] of SPELLED) {
+    if (rest < size) continue;
+    parts.push(`${Math.floor(rest / size)}${unit}`);
+    rest %= size;
+  }
+  return parts.join('') || '0s';
+}

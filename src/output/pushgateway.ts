@@ -1,3 +1,4 @@
+import { durationText } from '../config/duration.js';
 import { request } from 'undici';
 import type { MetricFamily } from '../checks/types.js';
 import { PushError } from '../errors.js';
@@ -75,7 +76,8 @@ export async function pushMetrics(families: readonly MetricFamily[], target: Pus
   } catch (error) {
     if (error instanceof PushError) throw error;
     const cause = error as Error;
-    const why = cause.name === 'TimeoutError' ? `no answer within ${target.timeoutMs}ms` : cause.message;
+    const why =
+      cause.name === 'TimeoutError' ? `no answer within ${durationText(target.timeoutMs)}` : cause.message;
     throw new PushError(redact(`pushgateway ${url}: expected a reachable Pushgateway, got ${why}`), {
       cause: error,
     });

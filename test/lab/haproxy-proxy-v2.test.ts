@@ -140,7 +140,7 @@ describe('haproxy-bootstrap end to end: real HAProxy, PROXY v2 to Postfix postsc
     expect(withDead.report.summary).toBe('1 of 3 frontends gave no banner: dead_in');
     expect(withDead.report.checks.find((c) => c.name === 'frontend dead_in')?.summary).toMatch(
       new RegExp(
-        `^127\\.0\\.0\\.1:${deadPort}: (closed before a banner|ECONNRESET|no banner within 3000 ms) \\(is backend gone up\\?\\)$`,
+        `^127\\.0\\.0\\.1:${deadPort}: (closed before a banner|ECONNRESET|no banner within 3s) \\(is backend gone up\\?\\)$`,
       ),
     );
   });

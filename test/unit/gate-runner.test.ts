@@ -33,7 +33,7 @@ describe('the gate runner', () => {
       once: false,
     });
     expect(outcome?.attempts).toBeGreaterThan(1);
-    expect(outcome?.detail).toBe('no answer within 50 ms');
+    expect(outcome?.detail).toBe('no answer within 50ms');
   });
 
   it('stops at once on a terminal failure, and passes on the first ready attempt', async () => {

@@ -1,3 +1,4 @@
+import { durationText } from '../../config/duration.js';
 import { sleep } from '../../checks/deadline.js';
 import type { Progress } from '../../output/progress.js';
 import type { CheckSpec } from './schema.js';
@@ -31,7 +32,7 @@ export async function runChecks(
   return Promise.all(
     checks.map(async ({ spec, probe }): Promise<CheckOutcome> => {
       const budget = spec['attempt-timeout'] ?? DEFAULT_ATTEMPT_MS;
-      options.progress.begin(spec.name, `${spec.kind} check, up to ${budget} ms an attempt`);
+      options.progress.begin(spec.name, `${spec.kind} check, up to ${durationText(budget)} an attempt`);
       let attempts = 0;
       let detail = 'not attempted before the deadline';
       const outcome = (ready: boolean, terminal: boolean): CheckOutcome => {
@@ -59,7 +60,9 @@ export async function runChecks(
         if (!result.ok && attempt.aborted) {
           // Cut short by the gate's deadline: the previous attempt's reason is the one worth reporting.
           if (options.signal.aborted && attempts > 1) break;
-          detail = options.signal.aborted ? 'no answer before the deadline' : `no answer within ${budget} ms`;
+          detail = options.signal.aborted
+            ? 'no answer before the deadline'
+            : `no answer within ${durationText(budget)}`;
         } else detail = result.detail;
         if (result.ok) {
           options.progress.end(spec.name, 'pass', `${detail} (attempt ${attempts})`);

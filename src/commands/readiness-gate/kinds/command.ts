@@ -1,3 +1,4 @@
+import { durationText } from '../../../config/duration.js';
 import { runProcess } from '../../../process/run-process.js';
 import type { KindOf } from '../schema.js';
 import { failed, passed, type Probe } from './types.js';
@@ -9,7 +10,7 @@ export function commandProbe(spec: KindOf<'command'>): Probe {
   return async ({ signal, timeoutMs }) => {
     const { code, output, stopped, spawnError } = await runProcess(argv, { signal });
     if (spawnError) return failed(`${argv[0]}: could not be started (${spawnError})`);
-    if (stopped) return failed(`still running after ${timeoutMs} ms`);
+    if (stopped) return failed(`still running after ${durationText(timeoutMs)}`);
     const last = output.split('\n').at(-1) ?? '';
     if (code !== spec['expect-exit']) return failed(`exit ${code}, expected ${spec['expect-exit']}: ${last}`);
     if (matches && !matches.test(output))

@@ -1,3 +1,4 @@
+import { durationText } from '../../../config/duration.js';
 import type { KindOf } from '../schema.js';
 import { checkSecret } from './secret.js';
 import { describeError, failed, passed, type Probe } from './types.js';
@@ -35,7 +36,7 @@ export async function postgresProbe(spec: KindOf<'postgres'>, env: NodeJS.Proces
       return passed(`${spec.query}: ${got}`);
     } catch (error) {
       return failed(
-        `${spec.host}:${spec.port}: ${signal.aborted ? `no answer within ${timeoutMs} ms` : describeError(error)}`,
+        `${spec.host}:${spec.port}: ${signal.aborted ? `no answer within ${durationText(timeoutMs)}` : describeError(error)}`,
       );
     } finally {
       signal.removeEventListener('abort', stop);

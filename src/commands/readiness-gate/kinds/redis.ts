@@ -1,3 +1,4 @@
+import { durationText } from '../../../config/duration.js';
 import { readCaFile } from '../../../config/secrets.js';
 import type { KindOf } from '../schema.js';
 import { checkSecret } from './secret.js';
@@ -32,7 +33,7 @@ export async function redisProbe(spec: KindOf<'redis'>, env: NodeJS.ProcessEnv):
       return pong === 'PONG' ? passed(`PING answered PONG`) : failed(`PING answered ${pong}`);
     } catch (error) {
       return failed(
-        `${spec.host}:${spec.port}: ${signal.aborted ? `no answer within ${timeoutMs} ms` : describeError(error)}`,
+        `${spec.host}:${spec.port}: ${signal.aborted ? `no answer within ${durationText(timeoutMs)}` : describeError(error)}`,
       );
     } finally {
       signal.removeEventListener('abort', stop);

@@ -1,3 +1,4 @@
+import { durationText } from '../../../config/duration.js';
 /** One attempt's outcome. terminal: retrying cannot help (ProgressDeadlineExceeded). */
 export interface Attempt {
   ok: boolean;
@@ -34,7 +35,7 @@ export function destroyOnAbort(
   socket: { destroy(error?: Error): void },
   timeoutMs: number,
 ): void {
-  const stop = () => socket.destroy(new Error(`no answer within ${timeoutMs} ms`));
+  const stop = () => socket.destroy(new Error(`no answer within ${durationText(timeoutMs)}`));
   if (signal.aborted) stop();
   else signal.addEventListener('abort', stop, { once: true });
 }
