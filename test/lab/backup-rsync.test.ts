@@ -172,7 +172,9 @@ describe('backup-rsync with real rsync', () => {
 
     const next = await backup(['--source', `mail=${src}`, '--dest', dest]);
     expect(next.exitCode).toBe(0);
-    expect(next.report?.warnings.join('\n')).toMatch(/recovered a stale lock of pid \d+/);
+    expect(next.report?.warnings.join('\n')).toMatch(
+      /took over a stale lock of pid \d+ on \S+ \(started [^)]*, last renewed [^)]*\): pid \d+ is not running on this host/,
+    );
     expect(next.report?.warnings.join('\n')).toMatch(/removed partial snapshot .*\.staging-/);
     expect(next.report?.checks.find((c) => c.name === 'rsync.mail')?.summary).toMatch(
       /3002 files, 1 transferred/,
@@ -259,7 +261,7 @@ describe('backup-rsync with real rsync', () => {
     writeFileSync(join(dest, '.mailops-backup.lock'), JSON.stringify(holder));
     const result = await backup(['--source', `mail=${src}`, '--dest', dest]);
     expect(result.exitCode).toBe(1);
-    expect(result.report?.summary).toMatch(new RegExp(`got one running \\(pid ${process.pid} on `));
+    expect(result.report?.summary).toMatch(new RegExp(`got one holding it \\(pid ${process.pid} on `));
     expect(snapshots(dest)).toEqual([]);
     expect(existsSync(join(dest, '.mailops-backup.lock'))).toBe(true);
   });

@@ -1,19 +1,73 @@
-import { readFile, unlink, writeFile } from 'node:fs/promises';
+import { readFileSync, unlinkSync } from 'node:fs';
+import { mkdir, open, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 
 export const LOCK_FILE = '.mailops-backup.lock';
+/** Default of --lock-stale-after: a lock not renewed for this long is taken over. */
+export const LOCK_STALE_AFTER_MS = 15 * 60_000;
 
-interface LockHolder {
-  pid: number;
+/** What the lock file records of its holder. */
+export interface LockHolder {
   host: string;
+  pid: number;
   startedAt: string;
+  renewedAt: string;
+  /** Unique to one holding: names the claim that takes it over. */
+  token: string;
 }
 
-/** Another live run holds the destination. */
+/** Another run holds the destination and keeps its lease. */
 export class LockedError extends Error {}
 
-async function alive(pid: number): Promise<boolean> {
+export interface Lease {
+  /** Aborts if the lease was lost (taken over after this process stalled past --lock-stale-after). */
+  lost: AbortSignal;
+  /** Set when a stale lock was taken over: whose, and why it was stale. */
+  recovered?: { holder: LockHolder; why: string };
+  release(): Promise<void>;
+}
+
+const token = () =>
+  `${Date.now().toString(36)}-${process.pid.toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+
+/** A holder as read back; a lock from before leases (pid, host, startedAt only) gets a token and renewal from those. */
+function parseHolder(text: string, mtimeMs: number): LockHolder {
+  let raw: Partial<LockHolder> = {};
+  try {
+    raw = JSON.parse(text) as Partial<LockHolder>;
+  } catch {
+    // Unreadable (written by hand, cut short): judged by the file's own time.
+  }
+  const startedAt = typeof raw.startedAt === 'string' ? raw.startedAt : new Date(mtimeMs).toISOString();
+  const renewedAt =
+    typeof raw.renewedAt === 'string' && !Number.isNaN(Date.parse(raw.renewedAt))
+      ? raw.renewedAt
+      : new Date(mtimeMs).toISOString();
+  const pid = typeof raw.pid === 'number' ? raw.pid : 0;
+  return {
+    host: typeof raw.host === 'string' ? raw.host : 'unknown',
+    pid,
+    startedAt,
+    renewedAt,
+    token:
+      typeof raw.token === 'string' && /^[a-z0-9-]+$/.test(raw.token)
+        ? raw.token
+        : `old-${pid}-${Math.round(mtimeMs)}`,
+  };
+}
+
+async function readHolder(file: string): Promise<LockHolder | undefined> {
+  try {
+    const [text, info] = await Promise.all([readFile(file, 'utf8'), stat(file)]);
+    return parseHolder(text, info.mtimeMs);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+async function running(pid: number): Promise<boolean> {
   if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
@@ -26,40 +80,176 @@ async function alive(pid: number): Promise<boolean> {
 }
 
 /**
- * Takes the destination's lock (O_EXCL). A lock left by a dead process on this
- * host is stale: it is reported and replaced. A live holder, or one on another
- * host (which cannot be checked from here), refuses the run.
+ * Why a holder's lock is stale, or undefined while it is live. Any holder that has not renewed
+ * within staleAfterMs is stale, whichever host wrote it (every CronJob pod has a new hostname).
+ * On this host a holder whose process is gone is stale at once; a holder with our own pid is
+ * not us (PID 1 in every container).
  */
-export async function acquireLock(
-  dest: string,
-): Promise<{ release(): Promise<void>; recovered?: LockHolder }> {
+async function staleness(
+  holder: LockHolder,
+  me: LockHolder,
+  staleAfterMs: number,
+): Promise<string | undefined> {
+  const silentMs = Date.now() - Date.parse(holder.renewedAt);
+  if (silentMs > staleAfterMs)
+    return `not renewed for ${Math.round(silentMs / 1000)}s (stale after ${Math.round(staleAfterMs / 1000)}s)`;
+  if (holder.host !== me.host) return undefined;
+  if (holder.pid === me.pid) return `its pid ${holder.pid} is this process's own, so its holder is gone`;
+  return (await running(holder.pid)) ? undefined : `pid ${holder.pid} is not running on this host`;
+}
+
+const describeHolder = (h: LockHolder) =>
+  `pid ${h.pid} on ${h.host}, started ${h.startedAt}, last renewed ${h.renewedAt}`;
+
+/**
+ * Takes the destination's lock as a lease: created exclusively; renewed while the run lasts
+ * (every third of staleAfterMs); released at the end, and also when the process exits without
+ * reaching the end. A stale lock is taken over through a claim file named after its token,
+ * created exclusively, so of several runs that find the same stale lock exactly one wins; a
+ * claim whose claimant died is itself stale after staleAfterMs and is taken over the same way.
+ */
+export async function acquireLock(dest: string, staleAfterMs = LOCK_STALE_AFTER_MS): Promise<Lease> {
   const file = join(dest, LOCK_FILE);
-  const me: LockHolder = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString() };
-  let recovered: LockHolder | undefined;
-  for (let attempt = 0; attempt < 2; attempt++) {
+  const now = new Date().toISOString();
+  const me: LockHolder = {
+    host: hostname(),
+    pid: process.pid,
+    startedAt: now,
+    renewedAt: now,
+    token: token(),
+  };
+  const record = () => `${JSON.stringify(me)}\n`;
+
+  let recovered: Lease['recovered'];
+  for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      await writeFile(file, JSON.stringify(me), { flag: 'wx' });
-      const release = async () => {
-        const holder = JSON.parse(await readFile(file, 'utf8').catch(() => '{}')) as Partial<LockHolder>;
-        if (holder.pid === me.pid && holder.host === me.host) await unlink(file).catch(() => undefined);
-      };
-      return recovered ? { release, recovered } : { release };
+      await writeFile(file, record(), { flag: 'wx' });
+      return hold(file, me, staleAfterMs, recovered);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
-    let holder: LockHolder;
-    try {
-      holder = JSON.parse(await readFile(file, 'utf8')) as LockHolder;
-    } catch {
-      holder = { pid: 0, host: me.host, startedAt: 'unknown' };
-    }
-    if (holder.host !== me.host || (await alive(holder.pid))) {
+    const holder = await readHolder(file);
+    if (!holder) continue; // released in between: try again
+    const why = await staleness(holder, me, staleAfterMs);
+    if (!why)
       throw new LockedError(
-        `${file}: expected no other backup on this destination, got one running (pid ${holder.pid} on ${holder.host} since ${holder.startedAt})`,
+        `${file}: expected no other backup on this destination, got one holding it (${describeHolder(holder)})`,
       );
-    }
-    recovered = holder;
-    await unlink(file).catch(() => undefined);
+    recovered = { holder, why };
+    if (await takeOver(file, holder, me, staleAfterMs, [holder.token]))
+      return hold(file, me, staleAfterMs, recovered);
   }
-  throw new LockedError(`${file}: could not take the lock`);
+  throw new LockedError(`${file}: expected to take the lock, got another run taking it at the same time`);
+}
+
+/**
+ * Replaces the stale `holder` by `me`, if this process is the one to claim it. `chain`: the
+ * tokens the lock file may still hold (the stale holder's, and those of dead claimants).
+ */
+async function takeOver(
+  file: string,
+  stale: LockHolder,
+  me: LockHolder,
+  staleAfterMs: number,
+  chain: string[],
+): Promise<boolean> {
+  const claim = `${file}.takeover-${stale.token}`;
+  try {
+    await writeFile(claim, `${JSON.stringify(me)}\n`, { flag: 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    // Another run claimed it: it wins, unless it died before finishing (its claim is stale too).
+    const claimant = await readHolder(claim);
+    if (!claimant || (await staleness(claimant, me, staleAfterMs)) === undefined) return false;
+    const won = await takeOver(file, claimant, me, staleAfterMs, [...chain, claimant.token]);
+    if (won) await unlink(claim).catch(() => undefined);
+    return won;
+  }
+  // The lock must still be the stale one (not taken by a faster run meanwhile) when ours goes in.
+  const current = await readHolder(file);
+  if (current && !chain.includes(current.token)) {
+    await unlink(claim).catch(() => undefined);
+    return false;
+  }
+  await rename(claim, file);
+  return true;
+}
+
+function hold(file: string, me: LockHolder, staleAfterMs: number, recovered: Lease['recovered']): Lease {
+  const lost = new AbortController();
+  const ours = (text: string) => parseHolder(text, 0).token === me.token;
+  // Renewed in place through one descriptor: if the file was replaced meanwhile, the write goes
+  // to our old inode, never over the new holder's record.
+  const renew = async () => {
+    const handle = await open(file, 'r+').catch(() => undefined);
+    try {
+      const text = handle ? await handle.readFile('utf8') : '';
+      if (!handle || !ours(text)) {
+        const now = handle ? parseHolder(text, Date.now()) : undefined;
+        lost.abort(
+          new Error(
+            `lost the backup lock ${file}${now ? ` to ${describeHolder(now)}` : ''}: this run stalled past --lock-stale-after`,
+          ),
+        );
+        clearInterval(timer);
+        return;
+      }
+      me.renewedAt = new Date().toISOString();
+      const next = `${JSON.stringify(me)}\n`;
+      await handle.write(next, 0);
+      await handle.truncate(Buffer.byteLength(next));
+    } finally {
+      await handle?.close();
+    }
+  };
+  const timer = setInterval(() => void renew().catch(() => undefined), Math.max(100, staleAfterMs / 3));
+  timer.unref();
+  // A run abandoned at its deadline ends the process without reaching release(): the lock goes with it.
+  const onExit = () => {
+    try {
+      if (ours(readFileSync(file, 'utf8'))) unlinkSync(file);
+    } catch {
+      // Gone already.
+    }
+  };
+  process.once('exit', onExit);
+  return {
+    lost: lost.signal,
+    ...(recovered ? { recovered } : {}),
+    async release() {
+      clearInterval(timer);
+      process.off('exit', onExit);
+      const text = await readFile(file, 'utf8').catch(() => '');
+      if (ours(text)) await unlink(file).catch(() => undefined);
+    },
+  };
+}
+
+/**
+ * Makes the destination and takes its lock. What stands in the way is a failed step (a failed
+ * run that still pushes its failure), not an exception: `dest` when the directory cannot be
+ * made or written, `lock` when another run holds it.
+ */
+export async function holdDestination(
+  dest: string,
+  staleAfterMs: number,
+): Promise<{ lease: Lease } | { step: 'dest' | 'lock'; problem: string }> {
+  const cannot = (what: string, error: unknown) => {
+    const e = error as NodeJS.ErrnoException;
+    return {
+      step: 'dest' as const,
+      problem: `${dest}: expected a directory this run can ${what}, got ${e.code ?? e.message}`,
+    };
+  };
+  try {
+    await mkdir(dest, { recursive: true });
+  } catch (error) {
+    return cannot('create', error);
+  }
+  try {
+    return { lease: await acquireLock(dest, staleAfterMs) };
+  } catch (error) {
+    if (error instanceof LockedError) return { step: 'lock', problem: error.message };
+    return cannot('write', error);
+  }
 }

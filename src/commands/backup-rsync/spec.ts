@@ -1,5 +1,6 @@
 import type { CommandSpec } from '../../cli/command-spec.js';
 import type { OptionDef } from '../../cli/option-defs.js';
+import { LOCK_STALE_AFTER_MS } from './lock.js';
 
 const dest: OptionDef = {
   name: 'dest',
@@ -86,6 +87,14 @@ export const backupRsync: CommandSpec = {
       description:
         'rsyncs side by side on a large tree, each on its own subtrees (default: one per core, at most 4; 1: one rsync)',
       kind: 'count',
+    },
+    {
+      name: 'lock-stale-after',
+      arg: '<duration>',
+      description:
+        "take over a destination's lock not renewed for this long (a run renews it every third of this)",
+      kind: 'duration',
+      default: LOCK_STALE_AFTER_MS,
     },
     {
       name: 'pre-hook',

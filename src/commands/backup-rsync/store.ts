@@ -1,4 +1,5 @@
-import { readdir, readFile, rename, rm } from 'node:fs/promises';
+import { closeSync, fsyncSync, openSync, writeFileSync } from 'node:fs';
+import { open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RsyncStats } from '../../checks/rsync-stats.js';
 import { periodStart } from '../../checks/period.js';
@@ -6,6 +7,7 @@ import { periodStart } from '../../checks/period.js';
 /** Written into a snapshot last, before it is renamed into place: its presence means complete. */
 export const MARKER = '.mailops-snapshot.json';
 const STAGING = '.staging-';
+const ASIDE = '.aside-';
 const TRASH = '.trash-';
 
 export interface SourceRecord {
@@ -52,58 +54,117 @@ export async function listSnapshots(dest: string): Promise<Snapshot[]> {
   return snapshots.filter((s) => s !== undefined).sort((a, b) => a.start - b.start);
 }
 
-/** Leftovers of runs that died: staging dirs (partial, never promoted) and trash from an interrupted swap. */
-export async function leftovers(dest: string): Promise<{ staging: string[]; trash: string[] }> {
+/** Leftovers of runs that died: staging dirs, snapshots moved aside by a re-run, trash. */
+export async function leftovers(
+  dest: string,
+): Promise<{ staging: string[]; aside: string[]; trash: string[] }> {
   const names = (await readdir(dest).catch(() => [] as string[])).sort();
-  return {
-    staging: names.filter((n) => n.startsWith(STAGING)).map((n) => join(dest, n)),
-    trash: names.filter((n) => n.startsWith(TRASH)).map((n) => join(dest, n)),
-  };
+  const under = (prefix: string) => names.filter((n) => n.startsWith(prefix)).map((n) => join(dest, n));
+  return { staging: under(STAGING), aside: under(ASIDE), trash: under(TRASH) };
 }
 
+const isDir = (path: string) =>
+  stat(path).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+
 /**
- * Cleans what dead runs left: partial staging dirs are deleted; a trashed
- * snapshot whose replacement never arrived is put back, else deleted.
+ * Finishes or undoes what dead runs left, so that nothing half-done survives a crash:
+ * - a re-run that died between moving the old snapshot aside and renaming the new one in: the
+ *   new one, complete (its marker is written and synced before the swap), is put in place;
+ * - a snapshot moved aside whose replacement never arrived is put back; one that was
+ *   replaced is deleted;
+ * - staging dirs (partial, never promoted) and trash (expired or replaced snapshots whose
+ *   deletion was cut short) are deleted.
  */
 export async function recover(dest: string): Promise<string[]> {
   const notes: string[] = [];
-  const { staging, trash } = await leftovers(dest);
+  const { staging, aside, trash } = await leftovers(dest);
+  for (const dir of aside) {
+    const [, id, runId] = /\.aside-(.+)-([0-9a-z]+)$/.exec(dir) ?? [];
+    if (!id || !runId) continue;
+    const target = join(dest, id);
+    if (await isDir(target)) {
+      await remove(dest, dir, `${id}-${runId}`);
+      continue;
+    }
+    const swapped = stagingDir(dest, id, runId);
+    if (await exists(join(swapped, MARKER))) {
+      await rename(swapped, target);
+      notes.push(`finished replacing snapshot ${id}, which an interrupted run had left out of place`);
+      await remove(dest, dir, `${id}-${runId}`);
+    } else {
+      await rename(dir, target);
+      notes.push(`restored snapshot ${id} that an interrupted run had moved aside`);
+    }
+  }
   for (const dir of staging) {
+    if (!(await isDir(dir))) continue;
     await rm(dir, { recursive: true, force: true });
     notes.push(`removed partial snapshot ${dir} left by an interrupted run`);
   }
   for (const dir of trash) {
-    const id = /\.trash-(.+)-[0-9a-z]+$/.exec(dir)?.[1];
-    const target = id ? join(dest, id) : undefined;
-    const present = target
-      ? await readdir(target).then(
-          () => true,
-          () => false,
-        )
-      : true;
-    if (target && !present) {
-      await rename(dir, target);
-      notes.push(`restored snapshot ${id} that an interrupted run had moved aside`);
-    } else {
-      await rm(dir, { recursive: true, force: true });
-    }
+    await rm(dir, { recursive: true, force: true });
+    notes.push(`finished deleting ${dir}, which an interrupted run had begun to delete`);
   }
+  if (aside.length || staging.length || trash.length) await syncDir(dest);
   return notes;
 }
 
-/**
- * Puts a finished staging dir in place as snapshot `id`. An existing snapshot
- * of the same period is moved aside first and deleted after, so at every
- * moment either the old or the new one is complete on disk.
- */
-export async function promote(dest: string, staging: string, id: string, runId: string): Promise<void> {
-  const target = join(dest, id);
-  const aside = join(dest, `${TRASH}${id}-${runId}`);
-  const replacing = await readdir(target).then(
+const exists = (path: string) =>
+  stat(path).then(
     () => true,
     () => false,
   );
+
+/**
+ * Deletes a directory of the destination: renamed to trash first (`.trash-<key>`), so an
+ * interrupted deletion leaves trash for the next run, never a snapshot with files missing.
+ */
+export async function remove(dest: string, dir: string, key: string): Promise<void> {
+  const trashed = join(dest, `${TRASH}${key}`);
+  await rename(dir, trashed);
+  await syncDir(dest);
+  await rm(trashed, { recursive: true, force: true });
+}
+
+/** Makes renames in a directory durable: a crash after this cannot bring back the old names. */
+export async function syncDir(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Writes a file and syncs it to disk, so a snapshot is never promoted with its manifest still
+ * in the page cache. Synchronous: one write of the whole text (the async one goes through the
+ * thread pool in pieces: 3-17 ms against 1 ms for a 20,000-line manifest).
+ */
+export function writeSynced(path: string, text: string): void {
+  const fd = openSync(path, 'w');
+  try {
+    writeFileSync(fd, text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Puts a finished staging dir in place as snapshot `id`. An existing snapshot of the same
+ * period is moved aside first and deleted after, so at every moment either the old or the new
+ * one is complete on disk; a crash in between is finished by the next run (recover).
+ */
+export async function promote(dest: string, staging: string, id: string, runId: string): Promise<void> {
+  const target = join(dest, id);
+  const aside = join(dest, `${ASIDE}${id}-${runId}`);
+  const replacing = await isDir(target);
   if (replacing) await rename(target, aside);
   await rename(staging, target);
-  if (replacing) await rm(aside, { recursive: true, force: true });
+  await syncDir(dest);
+  if (replacing) await remove(dest, aside, `${id}-${runId}`);
 }
