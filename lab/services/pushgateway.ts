@@ -7,11 +7,7 @@ export async function startPushgateway(ctx: LabContext): Promise<Started> {
   const pid = spawnDaemon(
     '/usr/bin/prometheus-pushgateway',
     // Debian's default persists to /var/lib/prometheus: a lab keeps its metrics in memory, to itself.
-    [
-      `--web.listen-address=127.0.0.1:${port}`,
-      '--log.level=warn',
-      '--persistence.file=',
-    ],
+    [`--web.listen-address=127.0.0.1:${port}`, '--log.level=warn', '--persistence.file='],
     { logFile: ctx.path('pushgateway.log') },
   );
   const url = `http://127.0.0.1:${port}`;
