@@ -6,7 +6,7 @@ import { createProgress } from '../output/progress.js';
 import { render } from '../output/render.js';
 import { stopReason } from '../checks/deadline.js';
 import type { Report } from '../checks/types.js';
-import { formatDuration } from '../config/duration.js';
+import { durationText } from '../config/duration.js';
 import { ExitCode, MailopsError, PushError, UsageError } from '../errors.js';
 import type { CommandSpec, OptionValues } from './command-spec.js';
 import { envName } from './option-defs.js';
@@ -116,7 +116,7 @@ export async function runCommand(
   const startedAt = Date.now();
   try {
     const module = await spec.load();
-    log.debug(`${spec.name}: deadline ${formatDuration(deadlineMs)}`);
+    log.debug(`${spec.name}: deadline ${durationText(deadlineMs)}`);
     let incomplete = false;
     let report: Report;
     try {

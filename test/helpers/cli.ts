@@ -40,3 +40,12 @@ export function waitForLine(stream: NodeJS.ReadableStream | null, pattern: RegEx
     stream.once('end', () => reject(new Error(`stream ended before ${String(pattern)}`)));
   });
 }
+
+/** Resolves once `ready()` holds, polling; throws naming `what` after `ms`. */
+export async function until(what: string, ready: () => boolean, ms = 20_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!ready()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

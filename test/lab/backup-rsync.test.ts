@@ -16,7 +16,7 @@ import {
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN } from '../helpers/cli.js';
+import { BIN, until } from '../helpers/cli.js';
 import { backdate, backup, backupAndCompare, expectVerified, ino, week } from '../helpers/backup.js';
 import { tempDir } from '../helpers/scratch.js';
 
@@ -161,10 +161,7 @@ describe('backup-rsync with real rsync', () => {
       detached: true,
       stdio: 'ignore',
     });
-    const deadline = Date.now() + 20_000;
-    while (!readdirSync(dest).some((n) => n.startsWith('.staging-')) && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
+    await until('the staging directory', () => readdirSync(dest).some((n) => n.startsWith('.staging-')));
     process.kill(-child.pid!, 'SIGKILL');
     await new Promise((resolve) => child.once('exit', resolve));
     expect(snapshots(dest)).toEqual(['2026-03']);
@@ -221,10 +218,7 @@ describe('backup-rsync with real rsync', () => {
     const run = backup(['--source', `mail=${src}`, '--dest', dest], {
       PATH: `${bin}:${process.env.PATH ?? ''}`,
     });
-    const deadline = Date.now() + 10_000;
-    while (!readdirSync(dest).some((n) => n.startsWith('.staging-')) && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
+    await until('the staging directory', () => readdirSync(dest).some((n) => n.startsWith('.staging-')));
     await new Promise((resolve) => setTimeout(resolve, 300));
     rmSync(join(src, 'new', 'z-small'));
     const result = await run;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { stringify } from 'yaml';
 import type { Report } from '../../src/checks/types.js';
-import { mailops } from '../helpers/cli.js';
+import { mailops, until } from '../helpers/cli.js';
 import { tempDir } from '../helpers/scratch.js';
 
 const lab = inject('lab');
@@ -21,14 +21,6 @@ const freePort = () =>
       server.close(() => resolve(port));
     });
   });
-
-async function until(what: string, test: () => boolean, ms = 8000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!test()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** A client conversation from CLIENT: read a greeting, send lines, read until the pattern. */
 function converse(port: number, lines: string[], done: RegExp): Promise<string> {

@@ -1,5 +1,5 @@
 import { readFileSync, unlinkSync } from 'node:fs';
-import { mkdir, open, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { link, mkdir, open, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 
@@ -55,6 +55,20 @@ function parseHolder(text: string, mtimeMs: number): LockHolder {
         ? raw.token
         : `old-${pid}-${Math.round(mtimeMs)}`,
   };
+}
+
+/**
+ * Creates `file` holding `me`, or fails with EEXIST: written beside it, then hard-linked into
+ * place, so no reader ever finds it empty or half written.
+ */
+async function create(file: string, me: LockHolder): Promise<void> {
+  const temp = `${file}.${me.token}.tmp`;
+  await writeFile(temp, `${JSON.stringify(me)}\n`);
+  try {
+    await link(temp, file);
+  } finally {
+    await unlink(temp).catch(() => undefined);
+  }
 }
 
 async function readHolder(file: string): Promise<LockHolder | undefined> {
@@ -118,12 +132,11 @@ export async function acquireLock(dest: string, staleAfterMs = LOCK_STALE_AFTER_
     renewedAt: now,
     token: token(),
   };
-  const record = () => `${JSON.stringify(me)}\n`;
 
   let recovered: Lease['recovered'];
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      await writeFile(file, record(), { flag: 'wx' });
+      await create(file, me);
       return hold(file, me, staleAfterMs, recovered);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
@@ -155,7 +168,7 @@ async function takeOver(
 ): Promise<boolean> {
   const claim = `${file}.takeover-${stale.token}`;
   try {
-    await writeFile(claim, `${JSON.stringify(me)}\n`, { flag: 'wx' });
+    await create(claim, me);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     // Another run claimed it: it wins, unless it died before finishing (its claim is stale too).

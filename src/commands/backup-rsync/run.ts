@@ -150,8 +150,10 @@ export async function run(values: OptionValues, ctx: RunContext): Promise<Report
     }
   } finally {
     // A run that did not promote leaves no partial snapshot behind.
-    await rm(staging, { recursive: true, force: true });
-    await lock?.release();
+    if (lock) {
+      await rm(staging, { recursive: true, force: true });
+      await lock.release();
+    }
   }
 
   const snapshots = kept ?? (await listSnapshots(opts.dest)).filter((s) => s.manifest);
