@@ -86,8 +86,18 @@ export async function kubeClient(
     key = await fileOrData(user['client-key-data'], user['client-key']);
   } else {
     server = `https://${env.KUBERNETES_SERVICE_HOST}:${env.KUBERNETES_SERVICE_PORT ?? '443'}`;
-    token = (await readFile(join(SERVICE_ACCOUNT, 'token'), 'utf8')).trim();
-    ca = await readFile(join(SERVICE_ACCOUNT, 'ca.crt'), 'utf8');
+    const mounted = async (name: string) => {
+      const path = join(SERVICE_ACCOUNT, name);
+      try {
+        return await readFile(path, 'utf8');
+      } catch (error) {
+        throw new UsageError(
+          `kubernetes: expected the pod's service-account ${name} at ${path} (automountServiceAccountToken), got ${(error as NodeJS.ErrnoException).code ?? 'nothing'}`,
+        );
+      }
+    };
+    token = (await mounted('token')).trim();
+    ca = await mounted('ca.crt');
   }
   if (!/^https?:\/\//.test(server))
     throw new UsageError(

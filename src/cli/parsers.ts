@@ -37,6 +37,9 @@ export function keyValueArg(valid: (name: string, value: string) => boolean, exp
       const given = pair.slice(eq + 1);
       if (eq <= 0 || !valid(name, given))
         throw new InvalidArgumentError(`expected ${expected}, got ${JSON.stringify(pair)}`);
+      // Two values for one name: which one was meant cannot be guessed, and the other would be dropped.
+      if (name in pairs)
+        throw new InvalidArgumentError(`expected each name once, got ${JSON.stringify(name)} twice`);
       pairs[name] = given;
     }
     return pairs;

@@ -1,4 +1,4 @@
-import { mkdir, readdir } from 'node:fs/promises';
+import { mkdir, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { OptionValues, RunContext } from '../../cli/command-spec.js';
 import { describeRsync, runRsync } from '../../checks/rsync.js';
@@ -27,6 +27,11 @@ export async function run(values: OptionValues, ctx: RunContext): Promise<Report
   const startedAt = Date.now();
   const checks: CheckResult[] = [];
   const from = `${join(snapshot.dir, source.name)}/`;
+  const kind = await stat(to).then(
+    (s) => (s.isDirectory() ? 'directory' : 'file'),
+    () => 'none',
+  );
+  if (kind === 'file') throw new UsageError(`--to: expected a directory to restore into, got a file: ${to}`);
   await mkdir(to, { recursive: true });
   const empty = (await readdir(to)).length === 0;
   // -c: compare content, not size and mtime: a file changed within the same second at the same size

@@ -116,12 +116,25 @@ const postgres = v.strictObject({
   ...secret,
 });
 
+/** A JavaScript regular expression that compiles, so a typo is a config error, not a failed check. */
+const regex = v.pipe(
+  text,
+  v.check((pattern) => {
+    try {
+      new RegExp(pattern, 'm');
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'a valid regular expression'),
+);
+
 const command = v.strictObject({
   ...common,
   kind: v.literal('command'),
   run: v.union([text, texts]),
   'expect-exit': v.optional(v.number(), 0),
-  'output-matches': v.optional(text),
+  'output-matches': v.optional(regex),
 });
 
 const parity = v.strictObject({
@@ -175,7 +188,9 @@ export const checksSchema = v.pipe(
             ? 'exactly one of object-name or selector'
             : c.kind === 'parity' && (c.http?.urls.length ?? c.dns?.servers.length ?? 0) < 2
               ? 'at least two targets to compare'
-              : undefined;
+              : 'password-env' in c && c['password-env'] && c['password-file']
+                ? 'at most one of password-env or password-file'
+                : undefined;
       if (problem)
         addIssue({
           message: problem,

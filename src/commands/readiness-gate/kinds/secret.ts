@@ -1,13 +1,21 @@
 import { readSecret } from '../../../config/secrets.js';
+import { UsageError } from '../../../errors.js';
 
-/** A check's password from its password-env variable or password-file, registered for redaction. */
-export function checkSecret(
+/**
+ * A check's password from its password-env variable or password-file, registered for
+ * redaction. A password-env naming a variable that is not set is a config error: the check
+ * would otherwise try without a password and fail only at the deadline.
+ */
+export async function checkSecret(
   spec: { name: string; 'password-env'?: string | undefined; 'password-file'?: string | undefined },
   env: NodeJS.ProcessEnv,
 ): Promise<string | undefined> {
+  const variable = spec['password-env'];
+  if (variable && !spec['password-file'] && !env[variable])
+    throw new UsageError(`checks.${spec.name}.password-env: expected ${variable} to be set, got nothing`);
   return readSecret({
     env,
-    envName: spec['password-env'] ?? '',
+    envName: variable ?? '',
     file: spec['password-file'],
     fileFlag: `checks.${spec.name}.password-file`,
   });
