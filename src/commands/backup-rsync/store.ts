@@ -1,7 +1,8 @@
 import { closeSync, fsyncSync, openSync, writeFileSync } from 'node:fs';
-import { open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RsyncStats } from '../../checks/rsync-stats.js';
+import { syncDir } from '../../output/atomic-write.js';
 import { periodStart } from '../../checks/period.js';
 
 /** Written into a snapshot last, before it is renamed into place: its presence means complete. */
@@ -127,16 +128,6 @@ export async function remove(dest: string, dir: string, key: string): Promise<vo
   await rename(dir, trashed);
   await syncDir(dest);
   await rm(trashed, { recursive: true, force: true });
-}
-
-/** Makes renames in a directory durable: a crash after this cannot bring back the old names. */
-export async function syncDir(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }
 
 /**

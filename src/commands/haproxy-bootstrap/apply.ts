@@ -1,6 +1,14 @@
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { runShell } from '../../process/run-process.js';
-import { tempPathFor, writeFileAtomic } from '../../output/atomic-write.js';
+import { readFile, rename, rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { stopReason } from '../../checks/deadline.js';
+import { type ProcessResult, runShell } from '../../process/run-process.js';
+import {
+  ownershipOf,
+  syncDir,
+  tempPathFor,
+  writeFileAtomic,
+  writeWithOwnership,
+} from '../../output/atomic-write.js';
 
 export type ApplyOutcome =
   | { state: 'unchanged' }
@@ -33,26 +41,31 @@ export async function applyCandidate(
   options: { validateCmd?: string | undefined; reloadCmd?: string | undefined; signal: AbortSignal },
 ): Promise<ApplyOutcome> {
   if (candidate === current) return { state: 'unchanged' };
-  // Validated where it lies, then renamed over the file: the same temp path an atomic write uses.
+  // Validated where it lies, then renamed over the file: the same temp path an atomic write uses,
+  // with the mode, owner and group of the file it replaces.
   const temp = tempPathFor(file);
-  await writeFile(temp, candidate);
+  // A command cut short by the deadline says why in its place.
+  const said = (result: ProcessResult) =>
+    result.stopped ? `stopped: ${stopReason(options.signal)}` : result.output.replaceAll(temp, file);
   try {
+    await writeWithOwnership(temp, candidate, await ownershipOf(file));
     if (options.validateCmd) {
       const check = await runShell(options.validateCmd.replaceAll('{file}', quote(temp)), {
         signal: options.signal,
       });
-      if (check.code !== 0) return { state: 'invalid', output: check.output.replaceAll(temp, file) };
+      if (check.code !== 0) return { state: 'invalid', output: said(check) };
     }
     const backup = current === '' ? undefined : `${file}.bak`;
-    if (backup) await writeFileAtomic(backup, current);
+    if (backup) await writeFileAtomic(backup, current, { like: file });
     await rename(temp, file);
+    await syncDir(dirname(file));
     const kept = backup ? { backup } : {};
     if (!options.reloadCmd) return { state: 'applied', ...kept, reloaded: false };
     const reload = await runShell(options.reloadCmd, { signal: options.signal });
     if (reload.code === 0) return { state: 'applied', ...kept, reloaded: true };
     if (backup) await writeFileAtomic(file, current);
     else await rm(file, { force: true });
-    return { state: 'reload-failed', output: reload.output };
+    return { state: 'reload-failed', output: said(reload) };
   } finally {
     await rm(temp, { force: true });
   }
