@@ -72,3 +72,23 @@ export function stopReason(signal: AbortSignal): string {
     ? 'the run deadline (--timeout) was reached'
     : (reason?.message ?? 'stopped');
 }
+
+/** What a farewell (LOGOUT, QUIT, Terminate) may cost: a courtesy, never worth an attempt's budget. */
+export const GOODBYE_MS = 1000;
+
+/**
+ * Says goodbye politely when the server answers, and hangs up when it does not within
+ * GOODBYE_MS (or timeoutMs, if shorter): a server silent at LOGOUT must not hold a check that passed.
+ */
+export async function goodbye(
+  step: string,
+  work: Promise<unknown>,
+  hangUp: () => void,
+  timeoutMs: number,
+): Promise<void> {
+  try {
+    await withDeadline(step, Math.min(GOODBYE_MS, timeoutMs), work, { onExpire: hangUp });
+  } catch {
+    hangUp();
+  }
+}

@@ -1,5 +1,5 @@
 import type { ImapFlow } from 'imapflow';
-import { StepTimeoutError, withDeadline } from './deadline.js';
+import { goodbye, StepTimeoutError, withDeadline } from './deadline.js';
 import { verification } from './tls-options.js';
 
 export type TlsMode = 'implicit' | 'starttls' | 'none';
@@ -153,4 +153,9 @@ export async function deleteByUid(
     signal,
   );
   return { expunged: false };
+}
+
+/** LOGOUT, waited for briefly (goodbye): the session's work is done either way. */
+export function logout(client: ImapFlow, timeoutMs: number): Promise<void> {
+  return goodbye('logout', client.logout(), () => client.close(), timeoutMs);
 }

@@ -1,6 +1,6 @@
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
-import { withDeadline } from './deadline.js';
+import { goodbye, withDeadline } from './deadline.js';
 import type { SmtpEndpoint } from './smtp-send.js';
 import { serverName, verification } from './tls-options.js';
 
@@ -143,6 +143,12 @@ export class SmtpDialogue {
       }),
     );
     return secure;
+  }
+
+  /** QUIT, waited for briefly (goodbye), then the connection is closed. */
+  async quit(): Promise<void> {
+    await goodbye('smtp quit', this.command('quit', 'QUIT'), () => this.close(), this.timeoutMs);
+    this.close();
   }
 
   close(): void {

@@ -20,7 +20,7 @@ export async function checkSmtpEnvelope(
     await dialogue.run('mail', `MAIL FROM:<${envelope.from}>`, [250]);
     const rcpt = await dialogue.run('rcpt', `RCPT TO:<${envelope.to}>`, [250, 251]);
     await dialogue.run('rset', 'RSET', [250]);
-    await dialogue.command('quit', 'QUIT').catch(() => undefined);
+    await dialogue.quit();
     const acceptedAt = Date.now();
     return {
       response: `RCPT ${rcpt.lines.at(-1) ?? rcpt.code}, then RSET`,

@@ -1,4 +1,5 @@
-import { createServer, type Server, type Socket } from 'node:net';
+import { createSocket } from 'node:dgram';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 
 export interface Running {
   port: number;
@@ -52,4 +53,56 @@ export function plainSmtpServer(): Promise<Running> {
     });
   });
   return listen(server, new Set());
+}
+
+/**
+ * A fault in front of a real server: a TCP proxy that passes both ways until a chunk from
+ * `side` matches `match` (passing that chunk too when `pass`), then passes nothing more and
+ * keeps both connections open. The client sees a server that stops answering mid-dialogue
+ * (after SELECT, at LOGOUT, after EHLO, once TLS is to start).
+ */
+export function stallingProxy(
+  target: { host: string; port: number },
+  trigger: { side: 'client' | 'server'; match: RegExp; pass?: boolean },
+): Promise<Running> {
+  const sockets = new Set<Socket>();
+  const server = createServer((client) => {
+    const upstream = connect(target.port, target.host);
+    sockets.add(upstream);
+    upstream.on('close', () => sockets.delete(upstream));
+    upstream.on('error', () => client.destroy());
+    let stalled = false;
+    const relay = (from: Socket, to: Socket, side: 'client' | 'server') =>
+      from.on('data', (chunk: Buffer) => {
+        if (stalled) return;
+        const hit = side === trigger.side && trigger.match.test(chunk.toString('latin1'));
+        if (!hit || trigger.pass) to.write(chunk);
+        if (hit) stalled = true;
+      });
+    relay(client, upstream, 'client');
+    relay(upstream, client, 'server');
+  });
+  return listen(server, sockets);
+}
+
+/** Stand-in for an HTTP server that sends its headers and part of the body, then stalls. */
+export function stallingHttpServer(): Promise<Running> {
+  const server = createServer((socket) => {
+    socket.once('data', () =>
+      socket.write(
+        'HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{"zones":',
+      ),
+    );
+  });
+  return listen(server, new Set());
+}
+
+/** Stand-in for a DNS server that takes every question and answers none. */
+export async function silentDnsServer(): Promise<Running> {
+  const socket = createSocket('udp4');
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+  return {
+    port: socket.address().port,
+    close: () => new Promise<void>((resolve) => socket.close(() => resolve())),
+  };
 }

@@ -6,6 +6,7 @@ import {
   deleteByUid,
   type ImapFailure,
   imapCommand,
+  logout,
   openMailbox,
 } from '../../checks/imap.js';
 import type { Logger } from '../../output/log.js';
@@ -214,13 +215,10 @@ export class MailboxWatcher {
     this.client = undefined;
   }
 
-  /** Logs out politely within the connect budget, else drops the connection. */
+  /** Logs out politely (briefly: a goodbye), else drops the connection. */
   async close(): Promise<void> {
     const client = this.client;
     this.client = undefined;
-    if (!client) return;
-    await imapCommand(client, 'logout', this.opts.connectTimeoutMs, () => client.logout()).catch(() =>
-      client.close(),
-    );
+    if (client) await logout(client, this.opts.connectTimeoutMs);
   }
 }

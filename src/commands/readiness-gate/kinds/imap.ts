@@ -1,5 +1,5 @@
 import { readCaFile } from '../../../config/secrets.js';
-import { openMailbox } from '../../../checks/imap.js';
+import { logout, openMailbox } from '../../../checks/imap.js';
 import { readBanner } from '../../../checks/banner.js';
 import type { KindOf } from '../schema.js';
 import { checkSecret } from './secret.js';
@@ -22,7 +22,7 @@ export async function imapProbe(spec: KindOf<'imap'>, env: NodeJS.ProcessEnv): P
         ...(ca ? { ca } : {}),
       };
       const { client } = await openMailbox(endpoint, 'INBOX', { timeoutMs, signal });
-      await client.logout().catch(() => client.close());
+      await logout(client, timeoutMs);
       return passed(`logged in as ${spec.user}, INBOX opened`);
     } catch (error) {
       return failed(`${spec.host}:${spec.port}: ${describeError(error)}`);

@@ -1,4 +1,6 @@
 import { durationText } from '../../../config/duration.js';
+import type { Socket } from 'node:net';
+import { goodbye } from '../../../checks/deadline.js';
 import type { KindOf } from '../schema.js';
 import { checkSecret } from './secret.js';
 import { describeError, failed, passed, type Probe } from './types.js';
@@ -18,8 +20,10 @@ export async function postgresProbe(spec: KindOf<'postgres'>, env: NodeJS.Proces
       query_timeout: timeoutMs,
     });
     client.on('error', () => undefined);
-    const stop = () => void client.end().catch(() => undefined);
-    signal.addEventListener('abort', stop, { once: true });
+    // node-postgres' end() waits for the server to close: a silent server would hold it for good.
+    const hangUp = () =>
+      (client as unknown as { connection?: { stream?: Socket } }).connection?.stream?.destroy();
+    signal.addEventListener('abort', hangUp, { once: true });
     try {
       await client.connect();
       const result = await client.query({ text: spec.query, rowMode: 'array' });
@@ -39,8 +43,9 @@ export async function postgresProbe(spec: KindOf<'postgres'>, env: NodeJS.Proces
         `${spec.host}:${spec.port}: ${signal.aborted ? `no answer within ${durationText(timeoutMs)}` : describeError(error)}`,
       );
     } finally {
-      signal.removeEventListener('abort', stop);
-      await client.end().catch(() => undefined);
+      signal.removeEventListener('abort', hangUp);
+      if (signal.aborted) hangUp();
+      else await goodbye('postgres terminate', client.end(), hangUp, timeoutMs);
     }
   };
 }

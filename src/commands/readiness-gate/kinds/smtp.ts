@@ -24,8 +24,7 @@ export async function smtpProbe(spec: KindOf<'smtp'>, env: NodeJS.ProcessEnv): P
         signal,
         ehloName: spec.ehlo,
       });
-      await dialogue.command('quit', 'QUIT').catch(() => undefined);
-      dialogue.close();
+      await dialogue.quit();
       const steps = [spec.tls === 'starttls' ? 'STARTTLS' : '', spec.user ? 'AUTH' : ''].filter(Boolean);
       return passed(`${greeting}${steps.length ? `; ${steps.join(' and ')} ok` : ''}`);
     } catch (error) {
