@@ -51,7 +51,15 @@ export interface Lab {
   /** A second authoritative server with the next version of spf.test (fixtures/zones-next). */
   dnsNext: DnsServer;
   /** proxiedPort: postscreen expecting PROXY v2 (postscreen_upstream_proxy_protocol = haproxy). */
-  smtp: { smtpPort: number; submissionPort: number; proxiedPort: number; logFile: string; configDir: string };
+  smtp: {
+    smtpPort: number;
+    submissionPort: number;
+    /** Submission over implicit TLS (465-style). */
+    submissionsPort: number;
+    proxiedPort: number;
+    logFile: string;
+    configDir: string;
+  };
   /** proxiedPort: an IMAP listener with haproxy = yes. */
   imap: { imapPort: number; imapsPort: number; proxiedPort: number; config: string; logFile: string };
   haproxy: { port: number; config: string };

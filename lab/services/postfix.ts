@@ -44,6 +44,8 @@ export interface PostfixSockets {
 export async function startPostfix(ctx: LabContext, tls: LabTls, sockets: PostfixSockets): Promise<Started> {
   const smtpPort = await ctx.port();
   const submissionPort = await ctx.port();
+  // Submission over implicit TLS (RFC 8314, port 465).
+  const submissionsPort = await ctx.port();
   // postscreen behind a load balancer: the client address arrives in a PROXY v2 header.
   const proxiedPort = await ctx.port();
   const confDir = ctx.path('postfix');
@@ -100,6 +102,12 @@ export async function startPostfix(ctx: LabContext, tls: LabTls, sockets: Postfi
       '  -o smtpd_tls_auth_only=yes',
       '  -o smtpd_client_restrictions=permit_sasl_authenticated,reject',
       '  -o smtpd_relay_restrictions=permit_sasl_authenticated,reject',
+      `127.0.0.1:${submissionsPort} inet n - n - - smtpd`,
+      '  -o syslog_name=postfix/submissions',
+      '  -o smtpd_tls_wrappermode=yes',
+      '  -o smtpd_sasl_auth_enable=yes',
+      '  -o smtpd_client_restrictions=permit_sasl_authenticated,reject',
+      '  -o smtpd_relay_restrictions=permit_sasl_authenticated,reject',
       `127.0.0.1:${proxiedPort} inet n - n - 1 postscreen`,
       '  -o postscreen_upstream_proxy_protocol=haproxy',
       'smtpd     pass  -       -       n       -       -       smtpd',
@@ -120,6 +128,7 @@ export async function startPostfix(ctx: LabContext, tls: LabTls, sockets: Postfi
       existsSync(pidFile) &&
       (await portOpen(smtpPort)) &&
       (await portOpen(submissionPort)) &&
+      (await portOpen(submissionsPort)) &&
       (await portOpen(proxiedPort)),
   );
   // The master daemon runs in a session of its own (setsid), apart from the start-fg script.
@@ -129,6 +138,6 @@ export async function startPostfix(ctx: LabContext, tls: LabTls, sockets: Postfi
     pid: master,
     expect: 'master',
     also: [{ pid: script, expect: 'postfix' }],
-    info: { smtpPort, submissionPort, proxiedPort, configDir: confDir, logFile },
+    info: { smtpPort, submissionPort, submissionsPort, proxiedPort, configDir: confDir, logFile },
   };
 }

@@ -1,6 +1,7 @@
 import { durationText } from '../config/duration.js';
 import { connect as netConnect } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
+import { plainTextReply, type TlsFix, watchForTls } from './tls-mismatch.js';
 import { serverName, verification } from './tls-options.js';
 
 export interface BannerTarget {
@@ -10,7 +11,12 @@ export interface BannerTarget {
   tls: boolean;
   ca?: string;
   insecure: boolean;
+  /** What to tell the operator when the server disagrees on TLS. */
+  tlsFix: TlsFix;
 }
+
+/** The banner, or why none came; tlsMismatch: the server disagrees on TLS, which no retry fixes. */
+export type BannerResult = { line: string } | { error: string; tlsMismatch?: true };
 
 /**
  * The first line a server sends (SMTP 220, IMAP * OK, POP3 +OK), or why none came:
@@ -20,7 +26,7 @@ export interface BannerTarget {
 export function readBanner(
   target: BannerTarget,
   options: { timeoutMs: number; signal?: AbortSignal | undefined; localAddress?: string | undefined },
-): Promise<{ line: string } | { error: string }> {
+): Promise<BannerResult> {
   return new Promise((resolve) => {
     const socket = target.tls
       ? tlsConnect({
@@ -36,7 +42,17 @@ export function readBanner(
           ...(options.localAddress ? { localAddress: options.localAddress } : {}),
         });
     let buffer = '';
-    const finish = (result: { line: string } | { error: string }) => {
+    // A plain connection to a server that speaks TLS from the start would wait the whole budget.
+    const unwatch = target.tls
+      ? () => undefined
+      : watchForTls(
+          target,
+          () => socket.bytesRead,
+          target.tlsFix,
+          (error) => finish({ error: error.message, tlsMismatch: true }),
+        );
+    const finish = (result: BannerResult) => {
+      unwatch();
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
       socket.destroy();
@@ -54,7 +70,12 @@ export function readBanner(
       const end = buffer.indexOf('\n');
       if (end >= 0) finish({ line: buffer.slice(0, end).replace(/\r$/, '') });
     });
-    socket.once('error', (error: NodeJS.ErrnoException) => finish({ error: error.code ?? error.message }));
+    socket.once('error', (error: NodeJS.ErrnoException) => {
+      const mismatch = plainTextReply(error, target.tlsFix);
+      finish(
+        mismatch ? { error: mismatch.message, tlsMismatch: true } : { error: error.code ?? error.message },
+      );
+    });
     socket.once('close', () => finish({ error: 'closed before a banner' }));
   });
 }

@@ -1,5 +1,6 @@
 import type { ImapFlow } from 'imapflow';
 import { goodbye, StepTimeoutError, withDeadline } from './deadline.js';
+import { plainTextReply, type TlsFix, watchForTls } from './tls-mismatch.js';
 import { verification } from './tls-options.js';
 
 export type TlsMode = 'implicit' | 'starttls' | 'none';
@@ -14,6 +15,8 @@ export interface ImapEndpoint {
   ca?: string;
   /** Skip certificate verification: only when the operator asks with --insecure. */
   insecure: boolean;
+  /** What to tell the operator when the server disagrees on TLS. */
+  tlsFix: TlsFix;
 }
 
 export type ImapPhase = 'connect' | 'login' | 'command';
@@ -89,14 +92,30 @@ export async function openMailbox(
     ),
   );
   hungUp.catch(() => undefined);
+  // A plain connection to a server that speaks TLS from the start would wait the whole budget.
+  let mismatch: (error: Error) => void = () => undefined;
+  const wrongTls = new Promise<never>((_, reject) => (mismatch = reject));
+  wrongTls.catch(() => undefined);
+  const socket = () => (client as unknown as { socket?: { bytesRead: number } }).socket;
+  const unwatch =
+    endpoint.tls === 'implicit'
+      ? () => undefined
+      : watchForTls(
+          endpoint,
+          () => socket()?.bytesRead ?? 0,
+          endpoint.tlsFix,
+          (error) => mismatch(error),
+        );
   try {
-    await withDeadline('connect', options.timeoutMs, Promise.race([client.connect(), hungUp]), {
+    await withDeadline('connect', options.timeoutMs, Promise.race([client.connect(), hungUp, wrongTls]), {
       signal: options.signal,
       onExpire: close,
     });
   } catch (error) {
     close();
-    throw classifyImapError(error, 'connect');
+    throw classifyImapError(plainTextReply(error, endpoint.tlsFix) ?? error, 'connect');
+  } finally {
+    unwatch();
   }
   try {
     const opened = await withDeadline(`open ${mailbox}`, options.timeoutMs, client.mailboxOpen(mailbox), {

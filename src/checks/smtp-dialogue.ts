@@ -2,6 +2,7 @@ import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { goodbye, withDeadline } from './deadline.js';
 import type { SmtpEndpoint } from './smtp-send.js';
+import { plainTextReply, watchForTls } from './tls-mismatch.js';
 import { serverName, verification } from './tls-options.js';
 
 export interface SmtpReply {
@@ -40,15 +41,40 @@ export class SmtpDialogue {
           })
         : netConnect({ host: endpoint.host, port: endpoint.port });
     const dialogue = new SmtpDialogue(socket, timeoutMs, signal);
-    await dialogue.step(
-      'connect',
-      new Promise<void>((resolve, reject) => {
-        socket.once(endpoint.tls === 'implicit' ? 'secureConnect' : 'connect', () => resolve());
-        socket.once('error', reject);
-      }),
-    );
-    dialogue.expect('greeting', await dialogue.reply('greeting'), [220]);
+    try {
+      await dialogue.step(
+        'connect',
+        new Promise<void>((resolve, reject) => {
+          socket.once(endpoint.tls === 'implicit' ? 'secureConnect' : 'connect', () => resolve());
+          socket.once('error', reject);
+        }),
+      );
+    } catch (error) {
+      throw plainTextReply(error, endpoint.tlsFix) ?? error;
+    }
+    // A plain connection to a server that speaks TLS from the start would wait the whole budget.
+    const unwatch =
+      endpoint.tls === 'implicit'
+        ? () => undefined
+        : watchForTls(
+            endpoint,
+            () => socket.bytesRead,
+            endpoint.tlsFix,
+            (error) => dialogue.fail(error),
+          );
+    try {
+      dialogue.expect('greeting', await dialogue.reply('greeting'), [220]);
+    } finally {
+      unwatch();
+    }
     return dialogue;
+  }
+
+  /** Ends the conversation with `error`: what the step waiting for a reply throws. */
+  private fail(error: Error): void {
+    this.closed = error;
+    this.socket.destroy();
+    this.waiter?.();
   }
 
   private attach(socket: Socket | TLSSocket): void {

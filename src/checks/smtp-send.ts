@@ -1,6 +1,9 @@
+import { connect as netConnect, type Socket } from 'node:net';
+import { durationText } from '../config/duration.js';
 import { StepTimeoutError, withDeadline } from './deadline.js';
 import type { TlsMode } from './imap.js';
 import { type OutgoingProbe, type SendOutcome, SendFailure } from './outgoing.js';
+import { plainTextReply, type TlsFix, type TlsMismatchError, watchForTls } from './tls-mismatch.js';
 import { verification } from './tls-options.js';
 
 export interface SmtpEndpoint {
@@ -11,6 +14,8 @@ export interface SmtpEndpoint {
   password?: string;
   ca?: string;
   insecure: boolean;
+  /** What to tell the operator when the server disagrees on TLS. */
+  tlsFix: TlsFix;
 }
 
 /**
@@ -23,7 +28,34 @@ export async function sendSmtp(
   options: { timeoutMs: number; signal?: AbortSignal },
 ): Promise<SendOutcome> {
   const nodemailer = await import('nodemailer');
+  let mismatch: TlsMismatchError | undefined;
   const transport = nodemailer.createTransport({
+    // The socket is ours so that a server speaking TLS from the start is caught at once (watchForTls).
+    getSocket: (_: unknown, callback: (error: Error | null, socket?: { connection: Socket }) => void) => {
+      const socket = netConnect({ host: endpoint.host, port: endpoint.port });
+      socket.setTimeout(options.timeoutMs, () =>
+        socket.destroy(new Error(`connect: no answer within ${durationText(options.timeoutMs)}`)),
+      );
+      const refused = (error: Error) => callback(error);
+      socket.once('error', refused);
+      socket.once('connect', () => {
+        socket.off('error', refused);
+        socket.setTimeout(0);
+        if (endpoint.tls !== 'implicit') {
+          const unwatch = watchForTls(
+            endpoint,
+            () => socket.bytesRead,
+            endpoint.tlsFix,
+            (error) => {
+              mismatch = error;
+              socket.destroy(error);
+            },
+          );
+          socket.once('data', unwatch).once('close', unwatch);
+        }
+        callback(null, { connection: socket });
+      });
+    },
     host: endpoint.host,
     port: endpoint.port,
     secure: endpoint.tls === 'implicit',
@@ -51,6 +83,8 @@ export async function sendSmtp(
     return { response: (info.response ?? '').trim(), acceptedAt, durationMs: acceptedAt - started };
   } catch (error) {
     if (error instanceof SendFailure) throw error;
+    const wrongTls = mismatch ?? plainTextReply(error, endpoint.tlsFix);
+    if (wrongTls) throw new SendFailure(wrongTls.code, wrongTls.message);
     if (error instanceof StepTimeoutError) throw new SendFailure('TIMEOUT', error.message);
     const e = error as { code?: string; responseCode?: number; response?: string; message?: string };
     const reply = e.response ? `: ${e.response.trim()}` : '';

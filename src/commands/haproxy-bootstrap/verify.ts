@@ -43,6 +43,10 @@ export async function run(values: OptionValues, ctx: RunContext): Promise<Report
           port: f.bind.port,
           tls: IMPLICIT_TLS.has(protocol),
           insecure: values.insecure === true,
+          tlsFix: {
+            tls: `give frontend ${f.name} an implicit-TLS protocol (smtps, imaps, pop3s)`,
+            plain: `give frontend ${f.name} a plain-text protocol (smtp, submission, imap, pop3, sieve)`,
+          },
           ...(ca ? { ca } : {}),
         },
         { timeoutMs, signal: ctx.signal },

@@ -1,5 +1,6 @@
 import type { OptionValues } from '../../cli/command-spec.js';
 import type { ImapEndpoint, TlsMode } from '../../checks/imap.js';
+import { tlsModeFix } from '../../checks/tls-mismatch.js';
 import type { BrevoEndpoint } from '../../checks/brevo-send.js';
 import type { SesEndpoint } from '../../checks/ses-send.js';
 import type { SmtpEndpoint } from '../../checks/smtp-send.js';
@@ -98,6 +99,7 @@ async function parseSender(
       ...(user ? { user, password } : {}),
       ...(ca ? { ca } : {}),
       insecure,
+      tlsFix: tlsModeFix('--smtp-tls'),
     },
   };
 }
@@ -139,6 +141,7 @@ export async function parseProbeOptions(values: OptionValues, env: NodeJS.Proces
       password: imapPassword,
       ...(ca ? { ca } : {}),
       insecure,
+      tlsFix: tlsModeFix('--imap-tls'),
     },
     mailbox: values['imap-mailbox'] as string,
     attempts: values.attempts as number,

@@ -3,7 +3,15 @@ import { logout, openMailbox } from '../../../checks/imap.js';
 import { readBanner } from '../../../checks/banner.js';
 import type { KindOf } from '../schema.js';
 import { checkSecret } from './secret.js';
-import { type Attempt, describeError, failed, passed, type Probe } from './types.js';
+import {
+  type Attempt,
+  describeError,
+  failed,
+  GATE_TLS_FIX,
+  isTlsMismatch,
+  passed,
+  type Probe,
+} from './types.js';
 
 /** The "* OK" greeting; with a user, a login and INBOX opened (imapflow). */
 export async function imapProbe(spec: KindOf<'imap'>, env: NodeJS.ProcessEnv): Promise<Probe> {
@@ -19,13 +27,15 @@ export async function imapProbe(spec: KindOf<'imap'>, env: NodeJS.ProcessEnv): P
         user: spec.user,
         password: password ?? '',
         insecure: spec.insecure === true,
+        tlsFix: GATE_TLS_FIX,
         ...(ca ? { ca } : {}),
       };
       const { client } = await openMailbox(endpoint, 'INBOX', { timeoutMs, signal });
       await logout(client, timeoutMs);
       return passed(`logged in as ${spec.user}, INBOX opened`);
     } catch (error) {
-      return failed(`${spec.host}:${spec.port}: ${describeError(error)}`);
+      // A TLS mismatch is the check's own setting: retrying cannot help.
+      return failed(`${spec.host}:${spec.port}: ${describeError(error)}`, isTlsMismatch(error));
     }
   };
 }
@@ -41,8 +51,10 @@ async function greeting(
     port: spec.port,
     tls: spec.tls === 'implicit',
     insecure: spec.insecure === true,
+    tlsFix: GATE_TLS_FIX,
   };
   const banner = await readBanner(ca ? { ...target, ca } : target, { timeoutMs, signal });
-  if ('error' in banner) return failed(`${spec.host}:${spec.port}: ${banner.error}`);
+  if ('error' in banner)
+    return failed(`${spec.host}:${spec.port}: ${banner.error}`, banner.tlsMismatch === true);
   return /^\* (OK|PREAUTH)\b/i.test(banner.line) ? passed(banner.line) : failed(`greeting: ${banner.line}`);
 }

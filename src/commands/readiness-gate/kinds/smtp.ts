@@ -2,7 +2,7 @@ import { readCaFile } from '../../../config/secrets.js';
 import { openSmtpSession } from '../../../checks/smtp-session.js';
 import type { KindOf } from '../schema.js';
 import { checkSecret } from './secret.js';
-import { describeError, failed, passed, type Probe } from './types.js';
+import { describeError, failed, GATE_TLS_FIX, isTlsMismatch, passed, type Probe } from './types.js';
 
 /** Greeting, EHLO, STARTTLS (required when asked for), AUTH when a user is given, QUIT. */
 export async function smtpProbe(spec: KindOf<'smtp'>, env: NodeJS.ProcessEnv): Promise<Probe> {
@@ -13,6 +13,7 @@ export async function smtpProbe(spec: KindOf<'smtp'>, env: NodeJS.ProcessEnv): P
     port: spec.port,
     tls: spec.tls,
     insecure: spec.insecure === true,
+    tlsFix: GATE_TLS_FIX,
     ...(spec.user ? { user: spec.user } : {}),
     ...(password ? { password } : {}),
     ...(ca ? { ca } : {}),
@@ -28,7 +29,8 @@ export async function smtpProbe(spec: KindOf<'smtp'>, env: NodeJS.ProcessEnv): P
       const steps = [spec.tls === 'starttls' ? 'STARTTLS' : '', spec.user ? 'AUTH' : ''].filter(Boolean);
       return passed(`${greeting}${steps.length ? `; ${steps.join(' and ')} ok` : ''}`);
     } catch (error) {
-      return failed(`${spec.host}:${spec.port}: ${describeError(error)}`);
+      // A TLS mismatch is the check's own setting: retrying cannot help.
+      return failed(`${spec.host}:${spec.port}: ${describeError(error)}`, isTlsMismatch(error));
     }
   };
 }

@@ -1,3 +1,4 @@
+import { tlsModeFix } from '../../../checks/tls-mismatch.js';
 import { durationText } from '../../../config/duration.js';
 /** One attempt's outcome. terminal: retrying cannot help (ProgressDeadlineExceeded). */
 export interface Attempt {
@@ -26,7 +27,9 @@ export const failed = (detail: string, terminal = false): Attempt => ({
 export function describeError(error: unknown): string {
   const e = error as { code?: unknown; message?: unknown };
   const message = typeof e.message === 'string' ? e.message.split('\n')[0] : String(error);
-  return typeof e.code === 'string' && !message?.includes(e.code) ? `${e.code}: ${message}` : (message ?? '');
+  // A TLS mismatch says all there is in its words; node's codes (ECONNREFUSED) add the cause.
+  const code = typeof e.code === 'string' && e.code !== 'TLS_MISMATCH' ? e.code : undefined;
+  return code && !message?.includes(code) ? `${code}: ${message}` : (message ?? '');
 }
 
 /** Destroys a socket when the attempt's signal aborts, so a silent server costs one budget. */
@@ -39,3 +42,9 @@ export function destroyOnAbort(
   if (signal.aborted) stop();
   else signal.addEventListener('abort', stop, { once: true });
 }
+
+/** How a check of the gate file is told to change its TLS mode. */
+export const GATE_TLS_FIX = tlsModeFix('tls:');
+
+/** The server disagrees with the check's TLS mode (TlsMismatchError, or an IMAP failure made of one). */
+export const isTlsMismatch = (error: unknown) => (error as { code?: unknown }).code === 'TLS_MISMATCH';
