@@ -1,11 +1,13 @@
+import { redact } from './redact.js';
 import type { Labels, MetricFamily } from '../checks/types.js';
 
+// Redacted before escaping: an escaped secret (a quote, a backslash) would no longer match.
 function escapeLabelValue(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
+  return redact(value).replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
 }
 
 function escapeHelp(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
+  return redact(text).replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
 }
 
 function formatValue(value: number): string {

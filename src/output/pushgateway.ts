@@ -3,7 +3,7 @@ import { request } from 'undici';
 import type { MetricFamily } from '../checks/types.js';
 import { PushError } from '../errors.js';
 import { exposition } from './prometheus.js';
-import { redact, registerSecret } from './redact.js';
+import { redact, registerCredentials } from './redact.js';
 
 export interface PushTarget {
   url: string;
@@ -28,7 +28,7 @@ export function groupUrl(target: Pick<PushTarget, 'url' | 'job' | 'labels'>): { 
   let auth: string | undefined;
   if (base.username || base.password) {
     const password = decodeURIComponent(base.password);
-    registerSecret(password);
+    registerCredentials(decodeURIComponent(base.username), password);
     auth = `Basic ${Buffer.from(`${decodeURIComponent(base.username)}:${password}`).toString('base64')}`;
     base.username = '';
     base.password = '';

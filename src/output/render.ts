@@ -2,7 +2,7 @@ import type { Report } from '../checks/types.js';
 import type { Format } from '../config/globals.js';
 import { reportFamilies } from './metrics.js';
 import { exposition } from './prometheus.js';
-import { redact } from './redact.js';
+import { redact, redactDeep } from './redact.js';
 import { renderText } from './text.js';
 
 export interface RenderContext {
@@ -17,7 +17,10 @@ const renderers: Record<Format, (report: Report, ctx: RenderContext) => string> 
   prom: (report, ctx) => exposition(reportFamilies(report, ctx.nowMs)),
 };
 
-/** The one place a Report becomes stdout text; pure, exhaustive over the formats, secrets redacted. */
+/**
+ * The one place a Report becomes stdout text; pure, exhaustive over the formats. Secrets are
+ * redacted in the data, before any format escapes it, and once more in the text.
+ */
 export function render(report: Report, format: Format, ctx: RenderContext): string {
-  return redact(renderers[format](report, ctx));
+  return redact(renderers[format](redactDeep(report), ctx));
 }

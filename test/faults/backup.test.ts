@@ -140,12 +140,12 @@ describe('backup-rsync under faults (real rsync, real hooks, real Pushgateway)',
   });
 
   it('a live run that renews its lock is never taken over', async () => {
-    const first = backupArgs(['--pre-hook', 'sleep 4', '--lock-stale-after', '1s']);
+    const first = backupArgs(['--pre-hook', 'sleep 7', '--lock-stale-after', '2s']);
     const running = runTimed(first.args, { wrap: onHost('pod-a') });
     await until('the lock', () => existsSync(join(first.dest, LOCK)));
     const since = Date.now();
-    await until('twice the stale-after', () => Date.now() - since > 2000);
-    const second = backupArgs(['--lock-stale-after', '1s'], { src: first.src, dest: first.dest });
+    await until('well past the stale-after', () => Date.now() - since > 4000);
+    const second = backupArgs(['--lock-stale-after', '2s'], { src: first.src, dest: first.dest });
     const refused = await runTimed(second.args, { wrap: onHost('pod-b') });
     expect(refused.exitCode).toBe(1);
     expect(report(refused.stdout).summary).toMatch(/got one holding it \(pid \d+ on pod-a/);

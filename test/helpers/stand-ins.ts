@@ -106,3 +106,135 @@ export async function silentDnsServer(): Promise<Running> {
     close: () => new Promise<void>((resolve) => socket.close(() => resolve())),
   };
 }
+
+/** A request that reached a recording stand-in. */
+export interface Recorded {
+  method: string;
+  url: string;
+  authorization: string | undefined;
+  body: string;
+}
+
+/**
+ * An HTTP server that records every request and then either forwards it to `forward` (a
+ * recording proxy in front of the real Pushgateway: what mailops sends, byte for byte) or,
+ * without one, rejects it with `status` and a body that echoes the Authorization header back,
+ * as careless servers do in their errors.
+ */
+export async function recordingHttpServer(options: {
+  forward?: string;
+  status?: number;
+}): Promise<Running & { requests: Recorded[] }> {
+  const { createServer: createHttpServer } = await import('node:http');
+  const { request } = await import('undici');
+  const requests: Recorded[] = [];
+  const sockets = new Set<Socket>();
+  const server = createHttpServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      requests.push({
+        method: req.method ?? '',
+        url: req.url ?? '',
+        authorization: req.headers.authorization,
+        body,
+      });
+      if (!options.forward) {
+        res.writeHead(options.status ?? 401, { 'content-type': 'text/plain' });
+        res.end(`rejected: authorization=${req.headers.authorization ?? 'none'}\n`);
+        return;
+      }
+      void request(`${options.forward}${req.url ?? ''}`, {
+        method: req.method as 'POST',
+        body,
+        headers: { 'content-type': req.headers['content-type'] ?? 'text/plain' },
+      }).then(async (answer) => {
+        res.writeHead(answer.statusCode);
+        res.end(await answer.body.text());
+      });
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as { port: number }).port,
+    requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** The next IMAP string of a command line: quoted (with \" and \\ escapes) or an atom. */
+function imapString(text: string): [string, string] {
+  const rest = text.trimStart();
+  if (!rest.startsWith('"')) {
+    const end = rest.search(/\s|$/);
+    return [rest.slice(0, end), rest.slice(end)];
+  }
+  let value = '';
+  for (let i = 1; i < rest.length; i++) {
+    const c = rest[i]!;
+    if (c === '\\') value += rest[++i] ?? '';
+    else if (c === '"') return [value, rest.slice(i + 1)];
+    else value += c;
+  }
+  return [value, ''];
+}
+
+/**
+ * Stand-in for an IMAP server that refuses every login and quotes the password back in its
+ * NO response: a server mailops must not trust to keep secrets out of its own output.
+ */
+export function quotingImapServer(): Promise<Running> {
+  const server = createServer((socket) => {
+    socket.write('* OK quoting stand-in ready\r\n');
+    let buffer = '';
+    socket.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString('utf8');
+      let newline: number;
+      while ((newline = buffer.indexOf('\r\n')) >= 0) {
+        const line = buffer.slice(0, newline);
+        buffer = buffer.slice(newline + 2);
+        const [tag = '*', command = '', args = ''] = /^(\S+) (\S+) ?(.*)$/.exec(line)?.slice(1) ?? [];
+        if (/^CAPABILITY$/i.test(command)) socket.write(`* CAPABILITY IMAP4rev1\r\n${tag} OK done\r\n`);
+        else if (/^ID$/i.test(command)) socket.write(`* ID NIL\r\n${tag} OK done\r\n`);
+        else if (/^LOGIN$/i.test(command)) {
+          const [, rest] = imapString(args);
+          const [password] = imapString(rest);
+          socket.write(`${tag} NO [AUTHENTICATIONFAILED] no user accepts the password ${password}\r\n`);
+        } else if (/^LOGOUT$/i.test(command)) socket.end(`* BYE\r\n${tag} OK bye\r\n`);
+        else socket.write(`${tag} BAD unknown\r\n`);
+      }
+    });
+  });
+  return listen(server, new Set());
+}
+
+/** Stand-in for an SMTP server that refuses AUTH and quotes the client's token back in its 535. */
+export function quotingSmtpServer(): Promise<Running> {
+  const server = createServer((socket) => {
+    socket.write('220 quoting.example ESMTP\r\n');
+    let buffer = '';
+    socket.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString('latin1');
+      let newline: number;
+      while ((newline = buffer.indexOf('\r\n')) >= 0) {
+        const line = buffer.slice(0, newline);
+        buffer = buffer.slice(newline + 2);
+        if (/^EHLO/i.test(line)) socket.write('250-quoting.example\r\n250 AUTH PLAIN LOGIN\r\n');
+        else if (/^AUTH PLAIN /i.test(line))
+          socket.write(`535 5.7.8 authentication failed for ${line.slice(11)}\r\n`);
+        else if (/^QUIT/i.test(line)) socket.end('221 bye\r\n');
+        else socket.write('502 5.5.1 not here\r\n');
+      }
+    });
+  });
+  return listen(server, new Set());
+}

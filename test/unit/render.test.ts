@@ -40,16 +40,29 @@ describe('render', () => {
     expect(fail).toContain('readiness_gate_success 0');
   });
 
-  it('never prints a registered secret, in any format', () => {
+  it('never prints a registered secret, in any format, however the format escapes it', () => {
     const report = loadReport('gate-fail');
-    const secret = 'hunter2-s3cret';
+    // A quote and a backslash: JSON and Prometheus escape them, so the secret is masked before.
+    const secret = 'hunter2-"s3\\cret';
     report.checks[1]!.summary = `login failed for password ${secret}`;
     registerSecret(secret);
+    report.metrics.push({
+      name: 'readiness_check_info',
+      help: `a label that quotes ${secret}`,
+      type: 'gauge',
+      policy: 'every-run',
+      samples: [{ labels: { reason: secret }, value: 1 }],
+    });
     for (const format of ['text', 'json', 'prom'] as const) {
-      expect(render(report, format, { color: false, nowMs: NOW_MS })).not.toContain(secret);
+      const text = render(report, format, { color: false, nowMs: NOW_MS });
+      expect(text).not.toContain('s3');
     }
     expect(render(report, 'text', { color: false, nowMs: NOW_MS })).toContain(
       'login failed for password ***',
     );
+    expect(render(report, 'json', { color: false, nowMs: NOW_MS })).toContain(
+      '"summary": "login failed for password ***"',
+    );
+    expect(render(report, 'prom', { color: false, nowMs: NOW_MS })).toContain('{reason="***"} 1');
   });
 });

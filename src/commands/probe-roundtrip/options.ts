@@ -6,7 +6,7 @@ import type { SesEndpoint } from '../../checks/ses-send.js';
 import type { SmtpEndpoint } from '../../checks/smtp-send.js';
 import { describeValue } from '../../config/issues.js';
 import { readCaFile, readSecret } from '../../config/secrets.js';
-import { registerSecret } from '../../output/redact.js';
+import { registerCredentials, registerSecret } from '../../output/redact.js';
 import { UsageError } from '../../errors.js';
 
 export type Sender =
@@ -89,6 +89,7 @@ async function parseSender(
       'MAILOPS_SMTP_PASSWORD: expected the SMTP password for --smtp-user (or --smtp-password-file), got nothing',
     );
   }
+  if (user) registerCredentials(user, password);
   const port = values['smtp-port'] as number;
   return {
     via: 'smtp',
@@ -128,6 +129,8 @@ export async function parseProbeOptions(values: OptionValues, env: NodeJS.Proces
     values['dry-run'] === true ? 'dry-run' : values['verify-only'] === true ? 'verify-only' : 'probe';
   const sender = await parseSender(values, env, ca, insecure);
   const imapPort = values['imap-port'] as number;
+  const imapUser = required(values, 'imap-user', 'the IMAP user');
+  registerCredentials(imapUser, imapPassword);
   return {
     mode,
     sender,
@@ -137,7 +140,7 @@ export async function parseProbeOptions(values: OptionValues, env: NodeJS.Proces
       host: required(values, 'imap-host', 'the IMAP server host'),
       port: imapPort,
       tls: tlsFor(values['imap-tls'], imapPort, 993),
-      user: required(values, 'imap-user', 'the IMAP user'),
+      user: imapUser,
       password: imapPassword,
       ...(ca ? { ca } : {}),
       insecure,

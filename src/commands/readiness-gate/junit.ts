@@ -1,7 +1,9 @@
+import { redact } from '../../output/redact.js';
 import type { CheckOutcome } from './runner.js';
 
+// Redacted before escaping: an escaped secret (a quote, an ampersand) would no longer match.
 const escape = (text: string) =>
-  text.replace(
+  redact(text).replace(
     /[<>&"']/g,
     (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c] ?? c,
   );

@@ -2,7 +2,8 @@ import { isDeepStrictEqual } from 'node:util';
 import { kubeClient } from '../../../checks/kubernetes.js';
 import { readCaFile } from '../../../config/secrets.js';
 import { UsageError } from '../../../errors.js';
-import { registerSecret } from '../../../output/redact.js';
+import { registerCredentials, registerSecret } from '../../../output/redact.js';
+import type { Dispatcher } from 'undici';
 import type { KindOf } from '../schema.js';
 import { describeError, failed, passed, type Probe } from './types.js';
 
@@ -39,22 +40,45 @@ export async function httpProbe(spec: KindOf<'http'>, env: NodeJS.ProcessEnv): P
         `checks.${spec.name}.headers-from-env.${header}: expected ${variable} to be set, got nothing`,
       );
     registerSecret(value);
+    // "Bearer <token>": a server may quote the token alone.
+    registerSecret(/^\S+ (\S+)$/.exec(value)?.[1]);
     headers[header] = value;
+  }
+  // user:password@ in the URL is HTTP Basic, as curl takes it; the URL is shown as written (masked).
+  const written = new URL(spec.url);
+  if (written.username || written.password) {
+    const user = decodeURIComponent(written.username);
+    const password = decodeURIComponent(written.password);
+    registerCredentials(user, password);
+    if (!Object.keys(headers).some((h) => h.toLowerCase() === 'authorization'))
+      headers.authorization = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
   }
   const perPod = spec['per-pod'];
   const kube = perPod ? await kubeClient(perPod, env) : undefined;
 
+  /** What is wrong with one answer, or undefined; `url` as shown, sent without its userinfo. */
   const once = async (url: string, signal: AbortSignal): Promise<string | undefined> => {
-    const response = await request(url, {
-      method: spec.method,
-      headers,
-      ...(spec.body !== undefined ? { body: spec.body } : {}),
-      dispatcher,
-      signal,
-    });
+    const target = new URL(url);
+    target.username = '';
+    target.password = '';
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await request(target, {
+        method: spec.method,
+        headers,
+        ...(spec.body !== undefined ? { body: spec.body } : {}),
+        dispatcher,
+        signal,
+      });
+    } catch (error) {
+      return `${url}: ${describeError(error)}`;
+    }
     const body = await response.body.text();
-    if (!statuses.includes(response.statusCode))
-      return `${url}: HTTP ${response.statusCode}, expected ${statuses.join(' or ')}`;
+    if (!statuses.includes(response.statusCode)) {
+      // The server's own first words on it: often the reason (a proxy error, an auth failure).
+      const said = body.trim().split('\n')[0]?.slice(0, 120);
+      return `${url}: HTTP ${response.statusCode}, expected ${statuses.join(' or ')}${said ? `: ${said}` : ''}`;
+    }
     if (spec['body-contains'] !== undefined && !body.includes(spec['body-contains']))
       return `${url}: the body does not contain ${JSON.stringify(spec['body-contains'])}`;
     if (spec.json?.length) {
