@@ -12,6 +12,10 @@ import { commandSpecs } from '../../src/commands/index.js';
 import { probeRoundtrip } from '../../src/commands/probe-roundtrip/spec.js';
 import { parseConfig } from '../../src/config/load.js';
 import { sectionSchema } from '../../src/config/section.js';
+import { parseDuration } from '../../src/config/duration.js';
+
+/** Between --timeout and activeDeadlineSeconds: the pod's start, and the 3 s a stopped run takes to report and push. */
+const ROOM_MS = 30_000;
 
 const dir = join(import.meta.dirname, '../../deploy/kubernetes');
 type Doc = { kind: string; metadata: { name: string }; [key: string]: unknown };
@@ -64,6 +68,34 @@ describe('deploy/kubernetes', () => {
     );
   });
 
+  it('every CronJob and Job passes a --timeout below its activeDeadlineSeconds, with room for the pod start and the push', () => {
+    const jobs = docs.flatMap((doc) => {
+      const job = (
+        doc.kind === 'CronJob'
+          ? (doc.spec as { jobTemplate: { spec: unknown } }).jobTemplate.spec
+          : doc.kind === 'Job'
+            ? doc.spec
+            : undefined
+      ) as { activeDeadlineSeconds: number; template: { spec: PodSpec } } | undefined;
+      return job ? [{ name: `${doc.kind}/${doc.metadata.name}`, job }] : [];
+    });
+    expect(jobs.map((j) => j.name).sort()).toEqual([
+      'CronJob/mailops-backup-rsync',
+      'CronJob/mailops-probe-roundtrip',
+      'CronJob/mailops-spf-check',
+      'Job/mailops-readiness-gate',
+    ]);
+    for (const { name, job } of jobs) {
+      const args = job.template.spec.containers[0]!.args;
+      const flag = args.indexOf('--timeout');
+      expect(flag, `${name} passes --timeout`).toBeGreaterThan(0);
+      const timeoutMs = parseDuration(args[flag + 1] ?? '');
+      expect(timeoutMs, `${name}: --timeout ${args[flag + 1]}`).toBeDefined();
+      // A run ends within 3 s of its deadline, push included; the rest is the pod's own start.
+      expect(job.activeDeadlineSeconds * 1000 - timeoutMs!, name).toBeGreaterThanOrEqual(ROOM_MS);
+    }
+  });
+
   it('the probe CronJob: every 20 minutes, never concurrent, never retried, a deadline above the worst-case probe window', () => {
     const { spec, job, pod } = cronPod('mailops-probe-roundtrip');
     expect([spec.schedule, spec.concurrencyPolicy, job.backoffLimit]).toEqual(['*/20 * * * *', 'Forbid', 0]);
@@ -74,7 +106,8 @@ describe('deploy/kubernetes', () => {
     );
     const probe = config['probe-roundtrip'] as Record<string, unknown>;
     const defaults = Object.fromEntries(probeRoundtrip.options.map((o) => [o.name, o.default]));
-    expect(job.activeDeadlineSeconds * 1000).toBeGreaterThan(
+    const args = pod.containers[0]!.args;
+    expect(parseDuration(args[args.indexOf('--timeout') + 1]!)).toBeGreaterThanOrEqual(
       probeRoundtrip.defaultTimeoutMs({ ...defaults, ...probe }),
     );
     expect(pod.containers[0]!.env!.every((e) => e.valueFrom?.secretKeyRef)).toBe(true);
