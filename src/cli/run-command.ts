@@ -13,19 +13,13 @@ import { envName } from './option-defs.js';
 import { exitCodeFor } from './exit-code.js';
 import { envFlag, resolveGlobals } from './resolve-globals.js';
 import { RunTrace } from './run-trace.js';
+import { STOP_GRACE_MS, StopClock } from './stop-clock.js';
 
 export interface CliIo {
   stdout: NodeJS.WriteStream;
   stderr: NodeJS.WriteStream;
   env: NodeJS.ProcessEnv;
 }
-
-const PUSH_TIMEOUT_MS = 10_000;
-/** After the deadline or a signal: time for the run to return its report ... */
-export const STOP_GRACE_MS = 2000;
-/** ... and for everything, the push included, to be done. */
-const AFTER_STOP_MS = 3000;
-const MIN_PUSH_MS = 1000;
 
 /** The command's options by long flag name: flag, then env (strict for booleans), then config section, then default. */
 function commandOptions(
@@ -100,6 +94,7 @@ export async function runCommand(
   const onTerm = onSignal('SIGTERM');
   process.once('SIGINT', onInt).once('SIGTERM', onTerm);
   const signal = AbortSignal.any([AbortSignal.timeout(deadlineMs), interrupt.signal]);
+  const clock = new StopClock(signal);
   const command = {
     name: [cmd.parent?.parent ? cmd.parent.name() : '', cmd.name()].filter(Boolean).join(' '),
     metricPrefix: spec.metricPrefix,
@@ -120,7 +115,7 @@ export async function runCommand(
     let incomplete = false;
     let report: Report;
     try {
-      report = await finishBy(
+      report = await clock.finishBy(
         module.run(options, {
           globals,
           signal,
@@ -130,7 +125,6 @@ export async function runCommand(
           env: io.env,
           ...(section ? { section } : {}),
         }),
-        signal,
         () =>
           trace.report(
             command,
@@ -166,7 +160,7 @@ export async function runCommand(
           url: globals.pushgateway,
           job: globals.job,
           labels: globals.labels,
-          timeoutMs: pushBudget(signal),
+          timeoutMs: clock.pushBudget(),
         });
         log.debug(`pushed metrics to job ${globals.job}`);
       } catch (error) {
@@ -183,36 +177,3 @@ export async function runCommand(
 }
 
 const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
-
-/** When the run's signal aborted: the deadline, or SIGTERM/SIGINT. */
-const stoppedAt = new WeakMap<AbortSignal, number>();
-
-/**
- * The run's report, or, if the run has not returned STOP_GRACE_MS after its signal aborted
- * (a library call that ignores the signal, a child that will not die), `abandoned()`: the run
- * is left behind, and the process exits once the report is out.
- */
-function finishBy(work: Promise<Report>, signal: AbortSignal, abandoned: () => Report): Promise<Report> {
-  let timer: NodeJS.Timeout | undefined;
-  const cut = new Promise<Report>((resolve) => {
-    const arm = () => {
-      stoppedAt.set(signal, Date.now());
-      timer = setTimeout(() => resolve(abandoned()), STOP_GRACE_MS);
-    };
-    if (signal.aborted) arm();
-    else signal.addEventListener('abort', arm, { once: true });
-  });
-  work.catch(() => undefined);
-  return Promise.race([work, cut]).finally(() => clearTimeout(timer));
-}
-
-/**
- * The push's timeout: its own PUSH_TIMEOUT_MS, outside the run's deadline, so a run that hit
- * its deadline still reports its failure; but once the run was stopped, no later than
- * AFTER_STOP_MS from that moment, so the process ends soon after its deadline or a SIGTERM.
- */
-function pushBudget(signal: AbortSignal): number {
-  const stopped = stoppedAt.get(signal);
-  if (stopped === undefined) return PUSH_TIMEOUT_MS;
-  return Math.min(PUSH_TIMEOUT_MS, Math.max(MIN_PUSH_MS, stopped + AFTER_STOP_MS - Date.now()));
-}
