@@ -261,6 +261,14 @@ describe('backup-rsync: what a crash leaves on disk is finished by the next run'
       `finished replacing snapshot ${id}, which an interrupted run had left out of place`,
     );
     expect(leftovers(dest)).toEqual([]);
+    recordFault({
+      fault: 'a crash between moving the old snapshot aside and renaming the new one in (same-period re-run)',
+      command: 'backup-rsync (the next run)',
+      seconds: run.seconds,
+      exitCode: run.exitCode,
+      pushed: '`backup_success 1`',
+      left: 'the new snapshot put in place, the old one deleted',
+    });
   });
 
   it('a snapshot moved aside whose replacement never became complete is put back', async () => {
@@ -301,6 +309,14 @@ describe('backup-rsync: what a crash leaves on disk is finished by the next run'
       `finished deleting ${join(dest, '.trash-2026-01-crash3')}, which an interrupted run had begun to delete`,
     );
     expect(leftovers(dest)).toEqual([]);
+    recordFault({
+      fault: 'a deletion of an expired snapshot cut short',
+      command: 'backup-rsync (the next run)',
+      seconds: run.seconds,
+      exitCode: run.exitCode,
+      pushed: '`backup_success 1`',
+      left: 'trash, never listed as a snapshot, deleted by the next run',
+    });
   });
 
   it('syncs manifest, marker and destination around the promotion; retention renames to trash before deleting', async () => {

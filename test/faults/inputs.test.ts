@@ -121,5 +121,13 @@ describe('bad input is exit 2 with one line naming the field, never exit 3', () 
       file,
     ]);
     expect(line).toBe(`mailops: --to: expected a directory to restore into, got a file: ${file}`);
+    recordFault({
+      fault: 'restore --to a path that is a file',
+      command: 'backup-rsync restore',
+      seconds: NaN,
+      exitCode: 2,
+      pushed: 'nothing (bad input)',
+      left: 'nothing',
+    });
   });
 });

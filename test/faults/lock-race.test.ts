@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LOCK_FILE } from '../../src/commands/backup-rsync/lock.js';
+import { recordFault } from '../helpers/faults.js';
 import { tempDir } from '../helpers/scratch.js';
 
 let dir = '';
@@ -73,6 +74,14 @@ describe('taking over a stale backup lock: racing processes, one winner', () => 
         expect(lost).toMatch(/^lost: .*(got one holding it|got another run taking it)/);
       expect(readdirSync(dest), 'no claim or temporary file is left').toEqual([]);
     }
+    recordFault({
+      fault: 'three runs find the same stale lock at the same moment (6 rounds)',
+      command: 'backup-rsync',
+      seconds: NaN,
+      exitCode: 0,
+      pushed: 'one run goes on; the others fail at `lock` and push `backup_success 0`',
+      left: 'no claim or temporary file',
+    });
   });
 
   it('a claim left by a run that died while taking over is itself taken over, by one of them', async () => {

@@ -21,6 +21,8 @@ export function runTimed(
     env?: Record<string, string>;
     wrap?: string[];
     started?: (pid: number) => void;
+    /** Everything on stderr so far, each time more arrives. */
+    onStderr?: (text: string) => void;
   } = {},
 ): Promise<TimedRun> {
   const clean = Object.fromEntries(
@@ -37,7 +39,10 @@ export function runTimed(
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+    options.onStderr?.(stderr);
+  });
   return new Promise((resolve) => {
     child.once('close', (code, signal) =>
       resolve({
