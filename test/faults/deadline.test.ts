@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -112,6 +113,79 @@ describe('every subcommand ends within its deadline and pushes its failure', () 
       command: 'probe-roundtrip --connect-timeout 1s',
       pushed: '`email_roundtrip_success 0`, `failure_info{phase="send"}`',
       left: 'nothing',
+    });
+  });
+
+  it('readiness-gate: a command check that leaves a background process, and one that hangs', async () => {
+    // A unique argument, to find any process left behind.
+    const marker = `${3000 + Math.floor(Math.random() * 500)}.25`;
+    const config = join(tempDir('gate'), 'gate.yaml');
+    writeFileSync(
+      config,
+      stringify({
+        'readiness-gate': {
+          checks: [
+            {
+              name: 'background',
+              kind: 'command',
+              run: ['sh', '-c', `sleep ${marker} & echo 2026`],
+              'output-matches': '^2026$',
+            },
+          ],
+        },
+      }),
+    );
+    const job = ownJob('gate-command');
+    const quick = await runTimed([
+      'readiness-gate',
+      '--config',
+      config,
+      '--timeout',
+      '5s',
+      '--pushgateway',
+      gw,
+      '--job',
+      job,
+    ]);
+    expect(quick.exitCode, quick.stdout).toBe(0);
+    expect(quick.stdout).toMatch(/PASS +background +exit 0: 2026/);
+    row(quick, {
+      fault: 'a `command` check `sh -c "sleep 30 & echo 2026"` (a background process keeps the pipes open)',
+      command: 'readiness-gate --timeout 5s',
+      pushed: '`readiness_gate_success 1`',
+      left: 'nothing: the background process is stopped with its group',
+    });
+    writeFileSync(
+      config,
+      stringify({
+        'readiness-gate': {
+          checks: [{ name: 'hang', kind: 'command', run: `sleep ${marker}`, 'attempt-timeout': '60s' }],
+        },
+      }),
+    );
+    const hung = await runTimed([
+      'readiness-gate',
+      '--config',
+      config,
+      '--timeout',
+      '3s',
+      '--pushgateway',
+      gw,
+      '--job',
+      job,
+    ]);
+    expect(hung.exitCode).toBe(1);
+    expect(hung.stdout).toMatch(/FAIL +hang +not ready at the deadline: /);
+    expect(await success(job, 'readiness_gate_success')).toBe(0);
+    const left = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' })
+      .split('\n')
+      .filter((l) => l.includes(`sleep ${marker}`));
+    expect(left, 'no child outlives the run').toEqual([]);
+    row(hung, {
+      fault: 'a `command` check that hangs',
+      command: 'readiness-gate --timeout 3s',
+      pushed: '`readiness_gate_success 0`',
+      left: 'nothing: the command is stopped with its group',
     });
   });
 
