@@ -5,15 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-
-interface Row {
-  fault: string;
-  command: string;
-  seconds: number;
-  exitCode: number;
-  pushed: string;
-  left: string;
-}
+import type { FaultRow } from '../test/helpers/faults.ts';
 
 const file = join(mkdtempSync(join(tmpdir(), 'mailops-faults-')), 'rows.jsonl');
 execFileSync('npx', ['vitest', 'run', 'test/faults'], {
@@ -23,7 +15,7 @@ execFileSync('npx', ['vitest', 'run', 'test/faults'], {
 const rows = readFileSync(file, 'utf8')
   .trim()
   .split('\n')
-  .map((line) => JSON.parse(line) as Row)
+  .map((line) => JSON.parse(line) as FaultRow)
   // Test files run side by side: grouped by subcommand, in the order each file recorded them.
   .sort((a, b) => a.command.split(' ')[0]!.localeCompare(b.command.split(' ')[0]!));
 

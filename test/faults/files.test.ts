@@ -36,6 +36,9 @@ function target(fixture: string, name: string): string {
 
 const KEPT = { mode: '640', uid: WWW_DATA, gid: HAPROXY_GID };
 const report = (stdout: string) => JSON.parse(stdout) as Report;
+/** haproxy-bootstrap of the operator story's spec into `file`, JSON out. */
+const bootstrap = (file: string, extra: string[] = []) =>
+  runTimed(['haproxy-bootstrap', '--spec', SPEC, '--file', file, '--output', 'json', ...extra]);
 
 describe('files mailops replaces keep their mode, owner and group', () => {
   it.each([
@@ -43,16 +46,7 @@ describe('files mailops replaces keep their mode, owner and group', () => {
     ['pfSense config.xml', 'pfsense/config.xml', ['--target', 'pfsense-xml']],
   ] as const)('%s and its .bak', async (_, fixture, extra) => {
     const file = target(fixture, 'config');
-    const run = await runTimed([
-      'haproxy-bootstrap',
-      '--spec',
-      SPEC,
-      '--file',
-      file,
-      '--output',
-      'json',
-      ...extra,
-    ]);
+    const run = await bootstrap(file, [...extra]);
     expect(run.exitCode, run.stdout + run.stderr).toBe(0);
     expect(report(run.stdout).summary).toMatch(/^applied: /);
     expect(owned(file)).toEqual(KEPT);
@@ -63,19 +57,7 @@ describe('files mailops replaces keep their mode, owner and group', () => {
   it('a validate command that hangs is stopped at --timeout; the file stays as it was', async () => {
     const file = target('haproxy/base.cfg', 'haproxy.cfg');
     const before = readFileSync(file);
-    const run = await runTimed([
-      'haproxy-bootstrap',
-      '--spec',
-      SPEC,
-      '--file',
-      file,
-      '--validate-cmd',
-      'sleep 3600',
-      '--timeout',
-      '3s',
-      '--output',
-      'json',
-    ]);
+    const run = await bootstrap(file, ['--validate-cmd', 'sleep 3600', '--timeout', '3s']);
     expect(run.exitCode).toBe(1);
     const checks = report(run.stdout).checks;
     expect(checks.find((c) => c.name === 'validate')?.summary).toBe(
@@ -97,19 +79,7 @@ describe('files mailops replaces keep their mode, owner and group', () => {
   it('a reload command that hangs is stopped, and the previous file is put back with its owner', async () => {
     const file = target('haproxy/base.cfg', 'haproxy.cfg');
     const before = readFileSync(file);
-    const run = await runTimed([
-      'haproxy-bootstrap',
-      '--spec',
-      SPEC,
-      '--file',
-      file,
-      '--reload-cmd',
-      "trap '' TERM; sleep 3600",
-      '--timeout',
-      '3s',
-      '--output',
-      'json',
-    ]);
+    const run = await bootstrap(file, ['--reload-cmd', "trap '' TERM; sleep 3600", '--timeout', '3s']);
     expect(run.exitCode).toBe(1);
     expect(report(run.stdout).summary).toBe(`reload failed: previous ${file} restored`);
     expect(readFileSync(file).equals(before)).toBe(true);
@@ -128,7 +98,7 @@ describe('files mailops replaces keep their mode, owner and group', () => {
     const file = join(tempDir('new'), 'haproxy.cfg');
     const reference = join(dirname(file), 'reference');
     writeFileSync(reference, '');
-    const run = await runTimed(['haproxy-bootstrap', '--spec', SPEC, '--file', file]);
+    const run = await bootstrap(file);
     expect(run.exitCode, run.stderr).toBe(0);
     expect(owned(file)).toEqual(owned(reference));
   });

@@ -36,19 +36,27 @@ export function silentServer(): Promise<Running> {
  * refuse to go on in plain text.
  */
 export function plainSmtpServer(): Promise<Running> {
+  return lineServer('220 plain.example ESMTP', (line, socket) => {
+    const command = line.toUpperCase();
+    if (command.startsWith('EHLO')) socket.write('250-plain.example\r\n250 AUTH PLAIN\r\n');
+    else if (command.startsWith('QUIT')) socket.end('221 bye\r\n');
+    else if (command.startsWith('STARTTLS')) socket.write('502 5.5.1 not offered\r\n');
+    else socket.write('250 ok\r\n');
+  });
+}
+
+/** A line-based server (SMTP, IMAP): `greeting` on connect, then `onLine` for each CRLF line. */
+function lineServer(greeting: string, onLine: (line: string, socket: Socket) => void): Promise<Running> {
   const server = createServer((socket) => {
-    socket.write('220 plain.example ESMTP\r\n');
+    socket.write(`${greeting}\r\n`);
     let buffer = '';
     socket.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString('latin1');
+      buffer += chunk.toString('utf8');
       let newline: number;
       while ((newline = buffer.indexOf('\r\n')) >= 0) {
-        const line = buffer.slice(0, newline).toUpperCase();
+        const line = buffer.slice(0, newline);
         buffer = buffer.slice(newline + 2);
-        if (line.startsWith('EHLO')) socket.write('250-plain.example\r\n250 AUTH PLAIN\r\n');
-        else if (line.startsWith('QUIT')) socket.end('221 bye\r\n');
-        else if (line.startsWith('STARTTLS')) socket.write('502 5.5.1 not offered\r\n');
-        else socket.write('250 ok\r\n');
+        onLine(line, socket);
       }
     });
   });
@@ -193,48 +201,26 @@ function imapString(text: string): [string, string] {
  * NO response: a server mailops must not trust to keep secrets out of its own output.
  */
 export function quotingImapServer(): Promise<Running> {
-  const server = createServer((socket) => {
-    socket.write('* OK quoting stand-in ready\r\n');
-    let buffer = '';
-    socket.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString('utf8');
-      let newline: number;
-      while ((newline = buffer.indexOf('\r\n')) >= 0) {
-        const line = buffer.slice(0, newline);
-        buffer = buffer.slice(newline + 2);
-        const [tag = '*', command = '', args = ''] = /^(\S+) (\S+) ?(.*)$/.exec(line)?.slice(1) ?? [];
-        if (/^CAPABILITY$/i.test(command)) socket.write(`* CAPABILITY IMAP4rev1\r\n${tag} OK done\r\n`);
-        else if (/^ID$/i.test(command)) socket.write(`* ID NIL\r\n${tag} OK done\r\n`);
-        else if (/^LOGIN$/i.test(command)) {
-          const [, rest] = imapString(args);
-          const [password] = imapString(rest);
-          socket.write(`${tag} NO [AUTHENTICATIONFAILED] no user accepts the password ${password}\r\n`);
-        } else if (/^LOGOUT$/i.test(command)) socket.end(`* BYE\r\n${tag} OK bye\r\n`);
-        else socket.write(`${tag} BAD unknown\r\n`);
-      }
-    });
+  return lineServer('* OK quoting stand-in ready', (line, socket) => {
+    const [tag = '*', command = '', args = ''] = /^(\S+) (\S+) ?(.*)$/.exec(line)?.slice(1) ?? [];
+    if (/^CAPABILITY$/i.test(command)) socket.write(`* CAPABILITY IMAP4rev1\r\n${tag} OK done\r\n`);
+    else if (/^ID$/i.test(command)) socket.write(`* ID NIL\r\n${tag} OK done\r\n`);
+    else if (/^LOGIN$/i.test(command)) {
+      const [, rest] = imapString(args);
+      const [password] = imapString(rest);
+      socket.write(`${tag} NO [AUTHENTICATIONFAILED] no user accepts the password ${password}\r\n`);
+    } else if (/^LOGOUT$/i.test(command)) socket.end(`* BYE\r\n${tag} OK bye\r\n`);
+    else socket.write(`${tag} BAD unknown\r\n`);
   });
-  return listen(server, new Set());
 }
 
 /** Stand-in for an SMTP server that refuses AUTH and quotes the client's token back in its 535. */
 export function quotingSmtpServer(): Promise<Running> {
-  const server = createServer((socket) => {
-    socket.write('220 quoting.example ESMTP\r\n');
-    let buffer = '';
-    socket.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString('latin1');
-      let newline: number;
-      while ((newline = buffer.indexOf('\r\n')) >= 0) {
-        const line = buffer.slice(0, newline);
-        buffer = buffer.slice(newline + 2);
-        if (/^EHLO/i.test(line)) socket.write('250-quoting.example\r\n250 AUTH PLAIN LOGIN\r\n');
-        else if (/^AUTH PLAIN /i.test(line))
-          socket.write(`535 5.7.8 authentication failed for ${line.slice(11)}\r\n`);
-        else if (/^QUIT/i.test(line)) socket.end('221 bye\r\n');
-        else socket.write('502 5.5.1 not here\r\n');
-      }
-    });
+  return lineServer('220 quoting.example ESMTP', (line, socket) => {
+    if (/^EHLO/i.test(line)) socket.write('250-quoting.example\r\n250 AUTH PLAIN LOGIN\r\n');
+    else if (/^AUTH PLAIN /i.test(line))
+      socket.write(`535 5.7.8 authentication failed for ${line.slice(11)}\r\n`);
+    else if (/^QUIT/i.test(line)) socket.end('221 bye\r\n');
+    else socket.write('502 5.5.1 not here\r\n');
   });
-  return listen(server, new Set());
 }
