@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
+import type { GlobalOptions } from '../config/globals.js';
 import type { ConfigFile } from '../config/load.js';
-import { createLogger } from '../output/log.js';
+import { createLogger, type Logger } from '../output/log.js';
 import { reportFamilies } from '../output/metrics.js';
 import { createProgress } from '../output/progress.js';
 import { render } from '../output/render.js';
-import { stopReason } from '../checks/deadline.js';
 import type { Report } from '../checks/types.js';
 import { durationText } from '../config/duration.js';
 import { ExitCode, MailopsError, PushError, UsageError } from '../errors.js';
@@ -108,71 +108,87 @@ export async function runCommand(
       stream: io.stderr,
     }),
   );
-  const startedAt = Date.now();
   try {
     const module = await spec.load();
     log.debug(`${spec.name}: deadline ${durationText(deadlineMs)}`);
-    let incomplete = false;
-    let report: Report;
-    try {
-      report = await clock.finishBy(
-        module.run(options, {
-          globals,
-          signal,
-          deadlineMs,
-          log,
-          progress: trace.progress,
-          env: io.env,
-          ...(section ? { section } : {}),
-        }),
-        () =>
-          trace.report(
-            command,
-            startedAt,
-            trace.abandoned(stopReason(signal), STOP_GRACE_MS),
-            stopReason(signal),
-          ),
-      );
-    } catch (error) {
-      // Bad input is the operator's to fix, before anything ran: one line, exit 2, nothing pushed.
-      if (error instanceof UsageError) throw error;
-      // Anything else still ends as a report, so the failure reaches the Pushgateway.
-      incomplete = true;
-      const why = error instanceof MailopsError ? error.message : `internal error: ${describe(error)}`;
-      if (!(error instanceof MailopsError) && globals.verbose && error instanceof Error && error.stack)
-        log.debug(error.stack);
-      report = trace.report(command, startedAt, trace.failed(why), why);
-    }
+    const ctx = { globals, signal, deadlineMs, log, progress: trace.progress, env: io.env };
+    const { report, incomplete } = await reportOf(
+      () => module.run(options, { ...ctx, ...(section ? { section } : {}) }),
+      { command, trace, clock, log, verbose: globals.verbose },
+    );
     await trace.progress.close();
     const nowMs = Date.now();
     io.stdout.write(
       render(report, globals.output, { color: globals.color && io.stdout.isTTY === true, nowMs }),
     );
-
-    let pushFailed = false;
-    if (globals.pushgateway && report.pushable === false) {
-      log.warn(`metrics not pushed: this ${spec.name} run checked one side only`);
-    } else if (globals.pushgateway) {
-      try {
-        // undici loads only when there is something to push: it is a tenth of a second of every start.
-        const { pushMetrics } = await import('../output/pushgateway.js');
-        await pushMetrics(reportFamilies(report, nowMs), {
-          url: globals.pushgateway,
-          job: globals.job,
-          labels: globals.labels,
-          timeoutMs: clock.pushBudget(),
-        });
-        log.debug(`pushed metrics to job ${globals.job}`);
-      } catch (error) {
-        if (!(error instanceof PushError)) throw error;
-        pushFailed = true;
-        log.error(error.message);
-      }
-    }
+    const pushFailed = await push(report, nowMs, { globals, spec, clock, log });
     return incomplete ? ExitCode.incomplete : exitCodeFor(report.status, pushFailed);
   } finally {
     await trace.progress.close().catch(() => undefined);
     process.off('SIGINT', onInt).off('SIGTERM', onTerm);
+  }
+}
+
+/**
+ * The run's report, whatever happens to the run: its own; or, if it does not stop in time, one
+ * made from what it did (abandoned); or, if it throws anything but bad input, one that says
+ * why it could not complete (incomplete: exit 3). Both are still printed and pushed.
+ */
+async function reportOf(
+  run: () => Promise<Report>,
+  parts: {
+    command: { name: string; metricPrefix: string };
+    trace: RunTrace;
+    clock: StopClock;
+    log: Logger;
+    verbose: boolean;
+  },
+): Promise<{ report: Report; incomplete: boolean }> {
+  const { command, trace, clock, log } = parts;
+  const startedAt = Date.now();
+  try {
+    const report = await clock.finishBy(run(), () => {
+      const why = clock.reason();
+      return trace.report(command, startedAt, trace.abandoned(why, STOP_GRACE_MS), why);
+    });
+    return { report, incomplete: false };
+  } catch (error) {
+    // Bad input is the operator's to fix, before anything ran: one line, exit 2, nothing pushed.
+    if (error instanceof UsageError) throw error;
+    const why = error instanceof MailopsError ? error.message : `internal error: ${describe(error)}`;
+    log.error(why);
+    if (!(error instanceof MailopsError) && parts.verbose && error instanceof Error && error.stack)
+      log.debug(error.stack);
+    return { report: trace.report(command, startedAt, trace.failed(why), why), incomplete: true };
+  }
+}
+
+/** Pushes the report's families, unless it is a one-sided run; true when the push failed. */
+async function push(
+  report: Report,
+  nowMs: number,
+  { globals, spec, clock, log }: { globals: GlobalOptions; spec: CommandSpec; clock: StopClock; log: Logger },
+): Promise<boolean> {
+  if (!globals.pushgateway) return false;
+  if (report.pushable === false) {
+    log.warn(`metrics not pushed: this ${spec.name} run checked one side only`);
+    return false;
+  }
+  try {
+    // undici loads only when there is something to push: it is a tenth of a second of every start.
+    const { pushMetrics } = await import('../output/pushgateway.js');
+    await pushMetrics(reportFamilies(report, nowMs), {
+      url: globals.pushgateway,
+      job: globals.job,
+      labels: globals.labels,
+      timeoutMs: clock.pushBudget(),
+    });
+    log.debug(`pushed metrics to job ${globals.job}`);
+    return false;
+  } catch (error) {
+    if (!(error instanceof PushError)) throw error;
+    log.error(error.message);
+    return true;
   }
 }
 

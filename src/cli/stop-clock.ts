@@ -1,3 +1,4 @@
+import { stopReason } from '../checks/deadline.js';
 import type { Report } from '../checks/types.js';
 
 /** The push's own timeout: outside the run's deadline, so a run that hit it still reports its failure. */
@@ -38,6 +39,11 @@ export class StopClock {
     });
     work.catch(() => undefined);
     return Promise.race([work, cut]).finally(() => clearTimeout(timer));
+  }
+
+  /** Why the run was stopped: its deadline, or a signal. */
+  reason(): string {
+    return stopReason(this.signal);
   }
 
   /** The push's timeout: PUSH_TIMEOUT_MS, or once stopped what is left of AFTER_STOP_MS (1 s at least). */
