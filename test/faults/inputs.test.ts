@@ -2,7 +2,7 @@ import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mailops } from '../helpers/cli.js';
-import { recordFault } from '../helpers/faults.js';
+import { recordFault, runTimed } from '../helpers/faults.js';
 import { tempDir } from '../helpers/scratch.js';
 
 /** A gate config of one check, written to a file of its own. */
@@ -12,13 +12,25 @@ function gate(check: Record<string, unknown>): string {
   return file;
 }
 
-/** Bad input: exit 2, nothing on stdout, exactly one line on stderr. */
-async function refused(args: string[], env: Record<string, string> = {}): Promise<string> {
-  const result = await mailops(args, env);
+/**
+ * Bad input: exit 2, nothing on stdout, exactly one line on stderr, and nothing pushed (a row of
+ * the fault table for `fault`).
+ */
+async function refused(fault: string, args: string[], env: Record<string, string> = {}): Promise<string> {
+  const result = await runTimed(args, { env });
   expect(result.exitCode, result.stderr).toBe(2);
   expect(result.stdout).toBe('');
   const lines = result.stderr.trimEnd().split('\n');
   expect(lines, result.stderr).toHaveLength(1);
+  const command = args[0] === 'backup-rsync' && args[1] === 'restore' ? 'backup-rsync restore' : args[0]!;
+  recordFault({
+    fault,
+    command,
+    seconds: result.seconds,
+    exitCode: 2,
+    pushed: 'nothing (bad input)',
+    left: 'nothing',
+  });
   return lines[0]!;
 }
 
@@ -88,16 +100,7 @@ describe('bad input is exit 2 with one line naming the field, never exit 3', () 
       /^mailops: kubernetes: expected the pod's service-account token at \/var\/run\/secrets\/kubernetes\.io\/serviceaccount\/token \(automountServiceAccountToken\), got ENOENT$/,
     ],
   ] as const)('%s', async (fault, args, env, expected) => {
-    const line = await refused(args(), env);
-    expect(line).toMatch(expected);
-    recordFault({
-      fault,
-      command: args()[0]!,
-      seconds: NaN,
-      exitCode: 2,
-      pushed: 'nothing (bad input)',
-      left: 'nothing',
-    });
+    expect(await refused(fault, args(), env)).toMatch(expected);
   });
 
   it('restore --to a path that is a file', async () => {
@@ -108,7 +111,7 @@ describe('bad input is exit 2 with one line naming the field, never exit 3', () 
     const id = readdirSync(dest).find((n) => /^\d{4}-\d{2}$/.test(n))!;
     const file = join(tempDir('restore'), 'a-file');
     writeFileSync(file, '');
-    const line = await refused([
+    const line = await refused('restore --to a path that is a file', [
       'backup-rsync',
       'restore',
       '--dest',
@@ -121,13 +124,5 @@ describe('bad input is exit 2 with one line naming the field, never exit 3', () 
       file,
     ]);
     expect(line).toBe(`mailops: --to: expected a directory to restore into, got a file: ${file}`);
-    recordFault({
-      fault: 'restore --to a path that is a file',
-      command: 'backup-rsync restore',
-      seconds: NaN,
-      exitCode: 2,
-      pushed: 'nothing (bad input)',
-      left: 'nothing',
-    });
   });
 });
