@@ -1,5 +1,5 @@
 import { readFileSync, unlinkSync } from 'node:fs';
-import { link, mkdir, open, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { link, mkdir, open, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 
@@ -149,10 +149,33 @@ export async function acquireLock(dest: string, staleAfterMs = LOCK_STALE_AFTER_
         `${file}: expected no other backup on this destination, got one holding it (${describeHolder(holder)})`,
       );
     recovered = { holder, why };
-    if (await takeOver(file, holder, me, staleAfterMs, [holder.token]))
+    if (await takeOver(file, holder, me, staleAfterMs, [holder.token])) {
+      await sweep(dest, staleAfterMs, holder);
       return hold(file, me, staleAfterMs, recovered);
+    }
   }
   throw new LockedError(`${file}: expected to take the lock, got another run taking it at the same time`);
+}
+
+/** How old a temporary lock file must be before a holder deletes it: its writer died (a create takes milliseconds). */
+const TEMP_LEFT_MS = 60_000;
+
+/**
+ * What runs killed while taking the lock left, deleted by the run that took the lock over: the
+ * stale holder's temporary lock file at once, other temporary files of a minute and more (a
+ * create takes milliseconds), claims older than staleAfterMs (their claimant is dead).
+ */
+async function sweep(dest: string, staleAfterMs: number, stale: LockHolder): Promise<void> {
+  const now = Date.now();
+  for (const name of await readdir(dest).catch(() => [] as string[])) {
+    if (!name.startsWith(`${LOCK_FILE}.`)) continue;
+    const path = join(dest, name);
+    const age = now - ((await stat(path).catch(() => undefined))?.mtimeMs ?? now);
+    const left = name.endsWith('.tmp')
+      ? name === `${LOCK_FILE}.${stale.token}.tmp` || age >= TEMP_LEFT_MS
+      : age > staleAfterMs;
+    if (left) await unlink(path).catch(() => undefined);
+  }
 }
 
 /**
