@@ -82,12 +82,12 @@ describe('every subcommand ends within its deadline and pushes its failure', () 
     );
     expect(run.exitCode).toBe(1);
     expect(run.stdout).toMatch(
-      /Round-trip FAILED at connect: 127\.0\.0\.1:\d+: open INBOX: no answer within 1s$/m,
+      /Round-trip FAILED at connect: 127\.0\.0\.1:\d+: open INBOX: no answer within 3s$/m,
     );
     expect(await success(job, 'email_roundtrip_success')).toBe(0);
     row(run, {
       fault: 'IMAP silent after SELECT, in every window',
-      command: 'probe-roundtrip --connect-timeout 1s --attempts 3 --interval 1s',
+      command: 'probe-roundtrip --connect-timeout 3s --attempts 2 --interval 1s',
       pushed: '`email_roundtrip_success 0`, `failure_info{phase="connect"}`',
       left: 'the probe message in the mailbox, deleted as stale by a later run',
     });
