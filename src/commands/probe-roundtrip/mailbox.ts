@@ -29,8 +29,6 @@ export interface WaitOutcome {
   searches: number;
   /** The last IMAP failure, if any attempt failed. */
   failure?: ImapFailure;
-  /** Attempts that could not even connect (or open the mailbox). */
-  failedConnects: number;
 }
 
 export interface CleanupOutcome {
@@ -87,7 +85,7 @@ export class MailboxWatcher {
   /** Waits for the probe through at most opts.attempts windows of opts.intervalMs. */
   async waitFor(tag: string, startedAt: number): Promise<WaitOutcome> {
     const { attempts, intervalMs } = this.opts;
-    const outcome: WaitOutcome = { attempts: 0, searches: 0, failedConnects: 0 };
+    const outcome: WaitOutcome = { attempts: 0, searches: 0 };
     for (let attempt = 1; attempt <= attempts && !this.signal.aborted; attempt++) {
       outcome.attempts = attempt;
       const windowEnd = startedAt + attempt * intervalMs;
@@ -99,7 +97,6 @@ export class MailboxWatcher {
           } catch (error) {
             const failure = classifyImapError(error, 'connect');
             outcome.failure = failure;
-            outcome.failedConnects++;
             this.log.warn(`imap attempt ${attempt}/${attempts}: ${failure.phase} failed: ${failure.message}`);
             // A refused login will not heal within the window; a timeout might.
             if (failure.phase === 'login') return outcome;

@@ -134,12 +134,10 @@ export async function wait(run: ProbeRun, acceptedAt: number): Promise<number | 
     return found.uid;
   }
   const failure = outcome.failure;
+  // Never able to look (a silent server, a mailbox that never opens, windows shorter than the
+  // connect budget) is a connect failure, not a probe that did not arrive.
   const phase: FailurePhase =
-    failure?.phase === 'login'
-      ? 'auth'
-      : outcome.failedConnects >= outcome.attempts && outcome.attempts > 0
-        ? 'connect'
-        : 'wait';
+    failure?.phase === 'login' ? 'auth' : failure && outcome.searches === 0 ? 'connect' : 'wait';
   const reason = ctx.signal.aborted
     ? `${stopReason(ctx.signal)} after ${outcome.attempts} windows`
     : phase === 'wait'
