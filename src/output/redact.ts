@@ -1,3 +1,5 @@
+import { escapeXml } from './xml-escape.js';
+
 const secrets = new Set<string>();
 /** Longest first, so that no shorter secret cuts into a longer one before it is matched. */
 let ordered: string[] = [];
@@ -7,8 +9,6 @@ const add = (form: string) => {
   ordered = [...secrets].sort((a, b) => b.length - a.length);
 };
 
-const XML: Record<string, string> = { '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' };
-
 /**
  * The forms a secret takes on the wire and in what servers echo back: as is, JSON-escaped (an
  * API's error body), XML-escaped, percent-encoded (a URL), base64 (SMTP AUTH LOGIN).
@@ -17,7 +17,7 @@ function spellings(value: string): string[] {
   return [
     value,
     JSON.stringify(value).slice(1, -1),
-    value.replace(/[<>&"']/g, (c) => XML[c] ?? c),
+    escapeXml(value),
     encodeURIComponent(value),
     Buffer.from(value).toString('base64'),
   ];

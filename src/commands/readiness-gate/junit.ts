@@ -1,12 +1,9 @@
 import { redact } from '../../output/redact.js';
+import { escapeXml } from '../../output/xml-escape.js';
 import type { CheckOutcome } from './runner.js';
 
 // Redacted before escaping: an escaped secret (a quote, an ampersand) would no longer match.
-const escape = (text: string) =>
-  redact(text).replace(
-    /[<>&"']/g,
-    (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c] ?? c,
-  );
+const escape = (text: string) => escapeXml(redact(text));
 
 /** JUnit XML for CI systems: one testcase per check; a skipped gate marks every case skipped with the reason. */
 export function junitXml(
