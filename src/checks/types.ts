@@ -1,5 +1,8 @@
-/** pass: evaluated and right; fail: evaluated and wrong; error: could not evaluate; skip: not run. */
-export type Status = 'pass' | 'fail' | 'error' | 'skip';
+import type { InferOutput } from 'valibot';
+import type { checkSchema, reportSchema, statusSchema } from '../report/schema.js';
+
+/** pass: evaluated and right; fail: evaluated and wrong; error: could not be evaluated; skipped: not run. */
+export type Status = InferOutput<typeof statusSchema>;
 
 export type Labels = Readonly<Record<string, string>>;
 
@@ -24,31 +27,19 @@ export interface MetricFamily {
   samples: Sample[];
 }
 
-export interface CheckResult {
-  name: string;
-  status: Status;
-  summary: string;
-  durationMs: number;
-  attempts?: number;
-  details?: Record<string, unknown>;
-  error?: { code: string; message: string };
+/** A check's result: name, status, one line for people, timing, attempts, typed details. */
+export type CheckResult = InferOutput<typeof checkSchema>;
+
+/** The typed data of a check, by kind (src/report/schema.ts). */
+export type Details = NonNullable<CheckResult['details']>;
+export type DetailsOf<K extends Details['kind']> = Extract<Details, { kind: K }>;
+
+/**
+ * What a subcommand returns. The JSON document (ReportDocument) is this with the schema version
+ * and the run-level metric families added by the output layer.
+ */
+export interface Report extends Omit<ReportDocument, 'schemaVersion' | 'metrics'> {
+  metrics: MetricFamily[];
 }
 
-export interface Report {
-  command: string;
-  /** Prefix of the run-level families, e.g. email_roundtrip -> email_roundtrip_success. */
-  metricPrefix: string;
-  status: Status;
-  summary: string;
-  startedAt: string;
-  durationMs: number;
-  checks: CheckResult[];
-  metrics: MetricFamily[];
-  warnings: string[];
-  /** Lines the text format prints after the verdict (an IO stats block). */
-  footer?: string[];
-  /** A document the run produces (a generated script): the text format prints only it, for redirecting to a file. */
-  artifact?: string;
-  /** False for runs that check one side only (dry runs): shown, never pushed. */
-  pushable?: boolean;
-}
+export type ReportDocument = InferOutput<typeof reportSchema>;

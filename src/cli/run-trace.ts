@@ -1,4 +1,4 @@
-import { finishReport } from '../checks/report.js';
+import { ReportBuilder } from '../report/builder.js';
 import type { CheckResult, Report } from '../checks/types.js';
 import { formatDuration } from '../config/duration.js';
 import type { Progress } from '../output/progress.js';
@@ -46,21 +46,15 @@ export class RunTrace {
     summary: string,
     why: string,
   ): Report {
-    const now = Date.now();
-    const cut = [...this.active].map(([name, began]) => ({
-      name,
-      status: 'error' as const,
-      summary: why,
-      durationMs: now - began,
-    }));
-    return finishReport({
+    const report = new ReportBuilder({
       command: command.name,
       metricPrefix: command.metricPrefix,
-      status: 'error',
-      summary,
       startedAt,
-      checks: [...this.ended, ...cut],
     });
+    for (const ended of this.ended) report.check(ended);
+    for (const [name, began] of this.active)
+      report.check({ name, status: 'error', summary: why, since: began });
+    return report.finish({ status: 'error', summary });
   }
 
   /** The summary of a run that did not return within `graceMs` of being stopped for `reason`. */

@@ -19,7 +19,7 @@ const COLOR: Record<TaskState['status'], string> = {
   pass: 'green',
   fail: 'red',
   error: 'magenta',
-  skip: 'yellow',
+  skipped: 'yellow',
 };
 
 type Ink = typeof InkModule;

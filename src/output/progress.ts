@@ -19,7 +19,7 @@ export function lineProgress(log: Logger): Progress {
     update: (task, detail) => log.info(`${task}: ${detail}`),
     end: (task, status, summary) => {
       const line = `${task}: ${status}: ${summary}`;
-      if (status === 'pass' || status === 'skip') log.info(line);
+      if (status === 'pass' || status === 'skipped') log.info(line);
       else log.warn(line);
     },
     close: () => Promise.resolve(),

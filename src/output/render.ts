@@ -1,4 +1,5 @@
-import type { Report } from '../checks/types.js';
+import type { Report, ReportDocument } from '../checks/types.js';
+import { SCHEMA_VERSION } from '../report/version.js';
 import type { Format } from '../config/globals.js';
 import { reportFamilies } from './metrics.js';
 import { exposition } from './prometheus.js';
@@ -11,11 +12,30 @@ export interface RenderContext {
 }
 
 const renderers: Record<Format, (report: Report, ctx: RenderContext) => string> = {
-  text: (report, ctx) => report.artifact ?? renderText(report, ctx.color),
-  json: (report, ctx) =>
-    `${JSON.stringify({ ...report, metrics: reportFamilies(report, ctx.nowMs) }, null, 2)}\n`,
+  text: (report, ctx) => report.document?.text ?? renderText(report, ctx.color),
+  json: (report, ctx) => `${JSON.stringify(jsonDocument(report, ctx.nowMs), null, 2)}\n`,
   prom: (report, ctx) => exposition(reportFamilies(report, ctx.nowMs)),
 };
+
+/** The JSON contract (schema/report.schema.json): the report with its version and every metric family. */
+export function jsonDocument(report: Report, nowMs: number): ReportDocument {
+  const { command, metricPrefix, status, summary, startedAt, durationMs, checks, warnings } = report;
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    command,
+    metricPrefix,
+    status,
+    summary,
+    startedAt,
+    durationMs,
+    checks,
+    // NaN (no figure) is JSON's null.
+    metrics: reportFamilies(report, nowMs),
+    warnings,
+    ...(report.pushable === undefined ? {} : { pushable: report.pushable }),
+    ...(report.document ? { document: report.document } : {}),
+  };
+}
 
 /**
  * The one place a Report becomes stdout text; pure, exhaustive over the formats. Secrets are

@@ -1,8 +1,9 @@
 import { Chalk } from 'chalk';
 import type { Report, Status } from '../checks/types.js';
 import { formatDuration } from '../config/duration.js';
+import { detailBlocks } from './blocks.js';
 
-const MARK: Record<Status, string> = { pass: 'PASS', fail: 'FAIL', error: 'ERROR', skip: 'SKIP' };
+const MARK: Record<Status, string> = { pass: 'PASS', fail: 'FAIL', error: 'ERROR', skipped: 'SKIP' };
 
 /**
  * The human report: one line per check, warnings, and last the verdict line,
@@ -14,7 +15,7 @@ export function renderText(report: Report, color: boolean): string {
     pass: chalk.green,
     fail: chalk.red,
     error: chalk.magenta,
-    skip: chalk.yellow,
+    skipped: chalk.yellow,
   };
   const mark = (status: Status) => paint[status](MARK[status].padEnd(5));
   const lines: string[] = [];
@@ -29,6 +30,6 @@ export function renderText(report: Report, color: boolean): string {
   lines.push(
     `${mark(report.status)} ${chalk.bold(report.command)} ${chalk.dim(`(${formatDuration(report.durationMs)})`)}: ${report.summary}`,
   );
-  lines.push(...(report.footer ?? []));
+  lines.push(...detailBlocks(report));
   return `${lines.join('\n')}\n`;
 }

@@ -17,6 +17,8 @@ describe('the published package', () => {
       expect(tarball).toMatch(/^mailops-\d+\.\d+\.\d+\.tgz$/);
       const listing = execFileSync('tar', ['-tzf', join(dir, tarball!)], { encoding: 'utf8' });
       expect(listing).toContain('package/dist/mailops.cjs');
+      // The JSON contract ships with the package, for CI consumers to validate against.
+      expect(listing).toContain('package/schema/report.schema.json');
       expect(listing).not.toMatch(/package\/(src|test|lab)\//);
       const prefix = join(dir, 'prefix');
       execFileSync(

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { execa } from 'execa';
+import { parseReport, wantsJson } from './report-schema.js';
 
 export const BIN = join(import.meta.dirname, '../../bin/mailops.js');
 
@@ -21,6 +22,8 @@ export async function mailops(args: string[], env: Record<string, string> = {}):
     stdin: 'ignore',
     timeout: 60_000,
   });
+  // Every JSON report a test sees is checked against the shipped schema, failures and errors too.
+  if (wantsJson(args, env) && result.stdout) parseReport(result.stdout);
   return { exitCode: result.exitCode ?? -1, stdout: result.stdout, stderr: result.stderr };
 }
 

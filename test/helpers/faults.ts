@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
 import { BIN } from './cli.js';
+import { parseReport, wantsJson } from './report-schema.js';
 
 export interface TimedRun {
   exitCode: number;
@@ -43,16 +44,23 @@ export function runTimed(
     stderr += chunk;
     options.onStderr?.(stderr);
   });
-  return new Promise((resolve) => {
-    child.once('close', (code, signal) =>
+  return new Promise((resolve, reject) => {
+    child.once('close', (code, signal) => {
+      // Every JSON report a test sees is checked against the shipped schema, failures and errors too.
+      try {
+        if (wantsJson(args, options.env) && stdout) parseReport(stdout);
+      } catch (error) {
+        reject(error instanceof Error ? error : new Error(String(error)));
+        return;
+      }
       resolve({
         exitCode: code ?? (signal ? 128 : -1),
         stdout,
         stderr,
         seconds: (performance.now() - began) / 1000,
         pid: child.pid!,
-      }),
-    );
+      });
+    });
   });
 }
 

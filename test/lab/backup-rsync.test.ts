@@ -301,7 +301,13 @@ describe('backup-rsync with real rsync', () => {
     expect(result.exitCode).toBe(0);
     const source = result.report?.checks.find((c) => c.name === 'source.mail');
     expect(source?.summary).toBe(`1 paths differ from the live source ${src}`);
-    expect(source?.details?.differences).toEqual([expect.stringMatching(/^>f\S* cur\/msg00001$/)]);
+    expect(source?.details).toMatchObject({
+      kind: 'itemized-changes',
+      target: src,
+      writes: 1,
+      deletes: 0,
+      changes: [{ change: expect.stringMatching(/^>f/) as string, path: 'cur/msg00001' }],
+    });
   });
 
   it('lists snapshots, and rejects an unknown snapshot id with one line', async () => {

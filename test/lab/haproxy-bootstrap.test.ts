@@ -60,8 +60,14 @@ describe('haproxy-bootstrap --target haproxy-cfg', () => {
     const file = target();
     const drift = await bootstrap(['--spec', SPEC, '--file', file, '--check']);
     expect(drift.exitCode).toBe(1);
-    expect(drift.report?.footer).toContain('+frontend mail_smtp_25');
-    expect(drift.report?.footer?.[0]).toBe(`--- ${file}`);
+    const compare = drift.report?.checks.find((c) => c.name === 'compare')?.details;
+    expect(compare).toMatchObject({ kind: 'file-diff', file, source: SPEC });
+    const hunks = compare?.kind === 'file-diff' ? compare.hunks : [];
+    expect(hunks.flatMap((h) => h.lines)).toContain('+frontend mail_smtp_25');
+    // The text format renders the same hunks as a unified diff.
+    const text = await mailops(['haproxy-bootstrap', '--spec', SPEC, '--file', file, '--check']);
+    expect(text.stdout).toContain(`--- ${file}\n+++ ${file} (from ${SPEC})\n@@ -`);
+    expect(text.stdout).toContain('\n+frontend mail_smtp_25\n');
     const dry = await bootstrap(['--spec', SPEC, '--file', file, '--dry-run']);
     expect(dry.exitCode).toBe(0);
     expect(readFileSync(file, 'utf8')).toBe(readFileSync(join(fixtures, 'base.cfg'), 'utf8'));

@@ -44,7 +44,7 @@ describe('probe-roundtrip against Postfix and Dovecot', () => {
     expect(result.exitCode).toBe(0);
     const report = JSON.parse(result.stdout) as Report;
     const wait = report.checks.find((c) => c.name === 'imap.wait');
-    const hops = wait?.details?.hops as { by: string; with: string }[];
+    const hops = wait?.details?.kind === 'probe-wait' ? wait.details.hops : [];
     // Postfix received it over authenticated TLS submission, then Dovecot stored it over LMTP.
     expect(hops.map((h) => [h.by, h.with])).toEqual([
       ['mail.mailops.test', 'ESMTPSA'],

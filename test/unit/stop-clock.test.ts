@@ -1,17 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { finishReport } from '../../src/checks/report.js';
+import { ReportBuilder } from '../../src/report/builder.js';
 import type { Report } from '../../src/checks/types.js';
 import { STOP_GRACE_MS, StopClock } from '../../src/cli/stop-clock.js';
 
 const report = (summary: string): Report =>
-  finishReport({
-    command: 'test',
-    metricPrefix: 'test',
-    status: 'pass',
-    summary,
-    startedAt: Date.now(),
-    checks: [],
-  });
+  new ReportBuilder({ command: 'test', metricPrefix: 'test' }).finish({ summary });
 
 describe('StopClock: a run always ends near its deadline', () => {
   it('gives the run report when the run returns', async () => {

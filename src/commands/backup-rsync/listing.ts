@@ -70,3 +70,10 @@ function unescape(printed: string): string | undefined {
     return undefined;
   }
 }
+
+/** One line of `rsync --itemize-changes`: its change code (`>f.st......`, `*deleting`) and path. */
+export function itemized(line: string): { change: string; path: string } {
+  const deleting = /^(\*deleting)\s+(.*)$/.exec(line);
+  if (deleting) return { change: deleting[1]!, path: deleting[2]! };
+  return { change: line.slice(0, 11), path: line.slice(12) };
+}

@@ -17,10 +17,17 @@ export interface LockHolder {
   token: string;
 }
 
-/** Another run holds the destination and keeps its lease. */
-export class LockedError extends Error {}
+/** Another run holds the destination and keeps its lease (or is taking it right now). */
+export class LockedError extends Error {
+  readonly holder: LockHolder | undefined;
+  constructor(message: string, holder?: LockHolder) {
+    super(message);
+    this.holder = holder;
+  }
+}
 
 export interface Lease {
+  file: string;
   /** Aborts if the lease was lost (taken over after this process stalled past --lock-stale-after). */
   lost: AbortSignal;
   /** Set when a stale lock was taken over: whose, and why it was stale. */
@@ -147,6 +154,7 @@ export async function acquireLock(dest: string, staleAfterMs = LOCK_STALE_AFTER_
     if (!why)
       throw new LockedError(
         `${file}: expected no other backup on this destination, got one holding it (${describeHolder(holder)})`,
+        holder,
       );
     recovered = { holder, why };
     if (await takeOver(file, holder, me, staleAfterMs, [holder.token])) {
@@ -250,6 +258,7 @@ function hold(file: string, me: LockHolder, staleAfterMs: number, recovered: Lea
   };
   process.once('exit', onExit);
   return {
+    file,
     lost: lost.signal,
     ...(recovered ? { recovered } : {}),
     async release() {
@@ -269,11 +278,16 @@ function hold(file: string, me: LockHolder, staleAfterMs: number, recovered: Lea
 export async function holdDestination(
   dest: string,
   staleAfterMs: number,
-): Promise<{ lease: Lease } | { step: 'dest' | 'lock'; problem: string }> {
+): Promise<
+  | { lease: Lease }
+  | { step: 'dest' | 'lock'; problem: string; file: string; holder?: Omit<LockHolder, 'token'> }
+> {
+  const file = join(dest, LOCK_FILE);
   const cannot = (what: string, error: unknown) => {
     const e = error as NodeJS.ErrnoException;
     return {
       step: 'dest' as const,
+      file,
       problem: `${dest}: expected a directory this run can ${what}, got ${e.code ?? e.message}`,
     };
   };
@@ -285,7 +299,22 @@ export async function holdDestination(
   try {
     return { lease: await acquireLock(dest, staleAfterMs) };
   } catch (error) {
-    if (error instanceof LockedError) return { step: 'lock', problem: error.message };
-    return cannot('write', error);
+    if (!(error instanceof LockedError)) return cannot('write', error);
+    const holder = error.holder;
+    return {
+      step: 'lock',
+      file,
+      problem: error.message,
+      ...(holder
+        ? {
+            holder: {
+              host: holder.host,
+              pid: holder.pid,
+              startedAt: holder.startedAt,
+              renewedAt: holder.renewedAt,
+            },
+          }
+        : {}),
+    };
   }
 }

@@ -1,5 +1,5 @@
 import type { MetricFamily } from '../../checks/types.js';
-import type { Snapshot, SourceRecord } from './store.js';
+import type { SourceRecord } from './store.js';
 
 const perSource = (
   name: string,
@@ -46,40 +46,4 @@ export function backupFamilies(records: SourceRecord[], snapshotCount: number): 
     },
   ];
   return families.filter((family) => family.samples.length > 0);
-}
-
-function bytes(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = n;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${unit === 0 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
-}
-
-/** The IO stats block that ends the text report. */
-export function ioStats(records: SourceRecord[], snapshots: Snapshot[], durationMs: number): string[] {
-  if (records.length === 0) return [];
-  const rows = records.map((r) => [
-    r.name,
-    String(r.stats.files),
-    String(r.stats.regularFilesTransferred),
-    bytes(r.stats.totalFileSize),
-    bytes(r.stats.transferredFileSize),
-    String(r.stats.deletedFiles),
-  ]);
-  const header = ['source', 'files', 'transferred', 'size', 'new on disk', 'deleted'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]?.length ?? 0)));
-  const line = (cells: string[]) =>
-    `  ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ')}`;
-  const total = records.reduce((sum, r) => sum + r.stats.transferredFileSize, 0);
-  const rate = durationMs > 0 ? bytes((total / durationMs) * 1000) : '0 B';
-  return [
-    'IO stats',
-    line(header),
-    ...rows.map(line),
-    `  ${snapshots.length} complete snapshots (${snapshots[0]?.id ?? '-'} .. ${snapshots.at(-1)?.id ?? '-'}); wrote ${bytes(total)} in ${(durationMs / 1000).toFixed(1)}s (${rate}/s)`,
-  ];
 }

@@ -2,11 +2,11 @@ import { mkdir, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { OptionValues, RunContext } from '../../cli/command-spec.js';
 import { describeRsync, runRsync } from '../../checks/rsync.js';
-import type { CheckResult, Report } from '../../checks/types.js';
+import type { Report } from '../../checks/types.js';
+import { itemized } from './listing.js';
 import { describeValue } from '../../config/issues.js';
 import { UsageError } from '../../errors.js';
-import { algorithmOf, checksumTree, compareChecksums, readChecksums } from './manifest.js';
-import { completeSnapshot, requiredPath, snapshotReport } from './select.js';
+import { completeSnapshot, itemizedChanges, manifestCheck, requiredPath, snapshotReport } from './select.js';
 
 /**
  * Restores one source of a snapshot. An empty target is filled; a non-empty one
@@ -24,8 +24,7 @@ export async function run(values: OptionValues, ctx: RunContext): Promise<Report
     );
   }
   const to = requiredPath(values, 'to', 'the directory to restore into');
-  const startedAt = Date.now();
-  const checks: CheckResult[] = [];
+  const report = snapshotReport('restore', ctx);
   const from = `${join(snapshot.dir, source.name)}/`;
   const kind = await stat(to).then(
     (s) => (s.isDirectory() ? 'directory' : 'file'),
@@ -42,15 +41,22 @@ export async function run(values: OptionValues, ctx: RunContext): Promise<Report
   const preview = await runRsync([...base, '-n', '--itemize-changes', from, `${to}/`], {
     signal: ctx.signal,
   });
-  const lines = preview.stdout.split('\n').filter(Boolean);
-  const deleting = lines.filter((l) => l.startsWith('*deleting')).length;
-  const changing = lines.filter((l) => /^[<>ch][fdLDS]/.test(l)).length;
-  checks.push({
+  // What would be written or deleted; attribute-only lines (".d..t......") change nothing that matters.
+  const changes = preview.stdout
+    .split('\n')
+    .filter((l) => /^(\*deleting|[<>ch][fdLDS])/.test(l))
+    .map(itemized);
+  const details = itemizedChanges(to, changes);
+  const { writes: changing, deletes: deleting } = details;
+  report.check({
     name: 'preview',
     status: preview.code === 0 ? 'pass' : 'error',
-    summary: `${changing} paths to write, ${deleting} to delete in ${to}`,
-    durationMs: Date.now() - since,
-    details: { changes: lines.slice(0, 200) },
+    summary:
+      preview.code === 0
+        ? `${changing} paths to write, ${deleting} to delete in ${to}`
+        : describeRsync(preview),
+    since,
+    details,
   });
 
   let status: Report['status'] = 'pass';
@@ -62,32 +68,23 @@ export async function run(values: OptionValues, ctx: RunContext): Promise<Report
     since = Date.now();
     ctx.progress.begin('restore', `${from} -> ${to}`);
     const copy = await runRsync([...base, from, `${to}/`], { signal: ctx.signal });
-    checks.push({
+    report.check({
       name: 'restore',
       status: copy.code === 0 ? 'pass' : 'fail',
       summary: copy.code === 0 ? `restored ${source.name} of ${snapshot.id} into ${to}` : describeRsync(copy),
-      durationMs: Date.now() - since,
+      since,
     });
     since = Date.now();
-    const expected = await readChecksums(join(snapshot.dir, source.checksums));
-    const { changed, missing, extra } = compareChecksums(
-      expected,
-      await checksumTree(to, algorithmOf(source.checksums)),
-    );
-    const bad = changed.length + missing.length + extra.length;
-    checks.push({
+    report.check({
       name: 'checksums',
-      status: bad ? 'fail' : 'pass',
-      summary: bad
-        ? `${changed.length} changed, ${missing.length} missing, ${extra.length} unexpected`
-        : `${expected.size} files match the manifest`,
-      durationMs: Date.now() - since,
+      since,
+      ...(await manifestCheck(join(snapshot.dir, source.checksums), to)),
     });
-    status = checks.some((c) => c.status !== 'pass') ? 'fail' : 'pass';
+    status = report.status;
     summary =
       status === 'pass'
         ? `Restore SUCCESS: ${source.name} of ${snapshot.id} in ${to}, checked against the manifest`
-        : 'Restore FAILED';
+        : `Restore ${status === 'fail' ? 'FAILED' : 'ERROR'} at ${report.failed?.name ?? 'restore'}: ${report.failed?.summary ?? ''}`;
   }
-  return snapshotReport('restore', status, summary, startedAt, checks, false);
+  return report.finish({ status, summary, pushable: false });
 }

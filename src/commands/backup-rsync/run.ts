@@ -6,17 +6,18 @@ import { periodId, type Period } from '../../checks/period.js';
 import { stopReason } from '../../checks/deadline.js';
 import { describeRsync, progressBar, rsyncVerdict, slowest } from '../../checks/rsync.js';
 import { runShell } from '../../process/run-process.js';
-import type { CheckResult, Report, Status } from '../../checks/types.js';
+import type { Report } from '../../checks/types.js';
 import { describeValue } from '../../config/issues.js';
 import { UsageError } from '../../errors.js';
-import { holdDestination } from './lock.js';
+import { holdDestination, type LockHolder } from './lock.js';
+import { ReportBuilder } from '../../report/builder.js';
 import { copyTree } from './copy-tree.js';
 import { GoneFiles } from './gone-files.js';
 import { RSYNC_OUT_FORMAT } from './listing.js';
 import { partition } from './partition.js';
 import { algorithmOf, MANIFEST_ALGORITHM, readManifest } from './manifest.js';
 import { snapshotChecksums } from './snapshot-manifest.js';
-import { backupFamilies, ioStats } from './metrics.js';
+import { backupFamilies } from './metrics.js';
 import {
   listSnapshots,
   MARKER,
@@ -78,60 +79,82 @@ export async function run(values: OptionValues, ctx: RunContext): Promise<Report
   // Unique among runs on this host (the lock allows one at a time); node:crypto costs 9 ms to load.
   const runId = `${startedAt.toString(36)}${process.pid.toString(36)}`;
   const id = periodId(new Date(startedAt), opts.period);
-  const checks: CheckResult[] = [];
-  const warnings: string[] = [];
+  const report = new ReportBuilder({
+    command: 'backup-rsync',
+    metricPrefix: 'backup',
+    startedAt,
+    progress: ctx.progress,
+  });
   const records: SourceRecord[] = [];
-  let failed: string | undefined;
-  const check = (name: string, status: Status, summary: string, since: number) => {
-    checks.push({ name, status, summary, durationMs: Date.now() - since });
-    ctx.progress.end(name, status, summary);
-    if ((status === 'fail' || status === 'error') && !failed) failed = `${name}: ${summary}`;
-  };
 
   let since = Date.now();
   const held = await holdDestination(opts.dest, opts.lockStaleAfterMs);
   const lock = 'lease' in held ? held.lease : undefined;
-  if ('problem' in held) check(held.step, 'fail', held.problem, since);
+  if ('problem' in held)
+    report.check({
+      name: held.step,
+      status: 'fail',
+      summary: held.problem,
+      since,
+      ...(held.holder ? { details: { kind: 'lock', file: held.file, holder: held.holder } } : {}),
+    });
   if (lock) {
-    if (lock.recovered) {
-      const { holder, why } = lock.recovered;
-      warnings.push(
-        `took over a stale lock of pid ${holder.pid} on ${holder.host} (started ${holder.startedAt}, last renewed ${holder.renewedAt}): ${why}`,
+    const taken = lock.recovered;
+    if (taken)
+      report.warn(
+        `took over a stale lock of pid ${taken.holder.pid} on ${taken.holder.host} (started ${taken.holder.startedAt}, last renewed ${taken.holder.renewedAt}): ${taken.why}`,
       );
-    }
-    check('lock', 'pass', `holding ${opts.dest}`, since);
+    report.check({
+      name: 'lock',
+      status: 'pass',
+      summary: `holding ${opts.dest}`,
+      since,
+      details: {
+        kind: 'lock',
+        file: lock.file,
+        ...(taken ? { holder: holderOf(taken.holder), tookOver: taken.why } : {}),
+      },
+    });
   }
   // A lost lease stops the run like its deadline: another run now writes here.
   const signal = lock ? AbortSignal.any([ctx.signal, lock.lost]) : ctx.signal;
-  const stopped = () => `stopped: ${stopReason(signal)}`;
 
   const hook = async (name: string, command: string) => {
     const started = Date.now();
     ctx.progress.begin(name, command);
     const result = await runShell(command, { signal });
     const last = result.output.split('\n').at(-1) ?? '';
-    check(
+    report.check({
       name,
-      result.code === 0 ? 'pass' : 'fail',
-      result.code === 0 ? 'ok' : result.stopped ? stopped() : `exit ${result.code}: ${last}`,
-      started,
-    );
+      status: result.code === 0 ? 'pass' : 'fail',
+      summary:
+        result.code === 0
+          ? 'ok'
+          : result.stopped
+            ? `stopped: ${stopReason(signal)}`
+            : `exit ${result.code}: ${last}`,
+      since: started,
+      details: {
+        kind: 'hook',
+        command,
+        exitCode: result.code,
+        stopped: result.stopped,
+        output: result.output,
+      },
+    });
   };
 
   const staging = stagingDir(opts.dest, id, runId);
-  let kept: Snapshot[] | undefined;
   try {
     if (lock) {
-      warnings.push(...(await recover(opts.dest)));
+      report.warn(...(await recover(opts.dest)));
       if (opts.preHook) await hook('hook.pre', opts.preHook);
       const complete = (await listSnapshots(opts.dest)).filter((s) => s.manifest).reverse();
       for (const source of opts.sources) {
-        if (failed) break;
-        records.push(
-          ...(await backupSource(source, staging, complete, opts, { ...ctx, signal }, check, warnings)),
-        );
+        if (report.failed) break;
+        records.push(...(await backupSource(source, staging, complete, opts, { ...ctx, signal }, report)));
       }
-      if (!failed) {
+      if (!report.failed) {
         since = Date.now();
         const manifest: SnapshotManifest = {
           id,
@@ -143,10 +166,16 @@ export async function run(values: OptionValues, ctx: RunContext): Promise<Report
         writeSynced(join(staging, MARKER), `${JSON.stringify(manifest, null, 2)}\n`);
         const replaced = complete.some((s) => s.id === id);
         await promote(opts.dest, staging, id, runId);
-        check('promote', 'pass', `${replaced ? 'replaced' : 'created'} snapshot ${id}`, since);
+        report.check({
+          name: 'promote',
+          status: 'pass',
+          summary: `${replaced ? 'replaced' : 'created'} snapshot ${id}`,
+          since,
+          details: { kind: 'snapshot', id, replaced },
+        });
       }
-      if (!failed && opts.postHook) await hook('hook.post', opts.postHook);
-      if (!failed) kept = await rotate(opts, id, runId, check);
+      if (!report.failed && opts.postHook) await hook('hook.post', opts.postHook);
+      if (!report.failed) await rotate(opts, id, runId, report);
     }
   } finally {
     // A run that did not promote leaves no partial snapshot behind.
@@ -156,22 +185,23 @@ export async function run(values: OptionValues, ctx: RunContext): Promise<Report
     }
   }
 
-  const snapshots = kept ?? (await listSnapshots(opts.dest)).filter((s) => s.manifest);
-  const report: Report = {
-    command: 'backup-rsync',
-    metricPrefix: 'backup',
-    status: failed ? 'fail' : 'pass',
+  const snapshots = (await listSnapshots(opts.dest)).filter((s) => s.manifest);
+  const failed = report.failed;
+  return report.finish({
     summary: failed
-      ? `Backup FAILED at ${failed}`
+      ? `Backup FAILED at ${failed.name}: ${failed.summary}`
       : `Backup SUCCESS: snapshot ${id} of ${opts.sources.map((s) => s.name).join(', ')}`,
-    startedAt: new Date(startedAt).toISOString(),
-    durationMs: Date.now() - startedAt,
-    checks,
+    status: failed ? 'fail' : 'pass',
     metrics: backupFamilies(records, snapshots.length),
-    warnings,
-  };
-  return { ...report, footer: ioStats(records, snapshots, report.durationMs) };
+  });
 }
+
+const holderOf = ({ host, pid, startedAt, renewedAt }: LockHolder) => ({
+  host,
+  pid,
+  startedAt,
+  renewedAt,
+});
 
 const LIST_FROM = {
   listing: "rsync's listing and the bases",
@@ -185,8 +215,7 @@ async function backupSource(
   completeNewestFirst: Awaited<ReturnType<typeof listSnapshots>>,
   opts: BackupOptions,
   ctx: RunContext,
-  check: (name: string, status: Status, summary: string, since: number) => void,
-  warnings: string[],
+  report: ReportBuilder,
 ): Promise<SourceRecord[]> {
   const since = Date.now();
   const name = `rsync.${source.name}`;
@@ -195,7 +224,12 @@ async function backupSource(
     () => false,
   );
   if (!isDir) {
-    check(name, 'fail', `${source.path}: expected a readable directory, got none`, since);
+    report.check({
+      name,
+      status: 'fail',
+      summary: `${source.path}: expected a readable directory, got none`,
+      since,
+    });
     return [];
   }
   // The newest complete snapshot holding this source, and on a re-run also this period's own:
@@ -257,27 +291,38 @@ async function backupSource(
     },
   });
   const verdict = rsyncVerdict(result.code);
+  const details = {
+    kind: 'backup-source' as const,
+    source: source.name,
+    path: source.path,
+    bases: bases.map((b) => b.snapshot.id),
+    rsyncs: plan ? plan.parts.length + 1 : 1,
+    rsyncExit: result.code,
+    ...(stats ? { stats } : {}),
+  };
   if (verdict === 'fail' || !stats) {
-    check(
+    report.check({
       name,
-      'fail',
-      ctx.signal.aborted
+      status: 'fail',
+      summary: ctx.signal.aborted
         ? `stopped: ${stopReason(ctx.signal)}`
         : verdict === 'fail'
           ? describeRsync(result)
           : 'rsync printed no --stats summary',
       since,
-    );
+      details,
+    });
     return [];
   }
   if (verdict === 'warning')
-    warnings.push(`${source.name}: ${describeRsync(result)}; normal for a live tree such as a Maildir`);
-  check(
+    report.warn(`${source.name}: ${describeRsync(result)}; normal for a live tree such as a Maildir`);
+  report.check({
     name,
-    'pass',
-    `${stats.files} files, ${stats.regularFilesTransferred} transferred, ${stats.transferredFileSize} new bytes${verdict === 'warning' ? ' (some vanished)' : ''}${plan ? `; ${plan.parts.length} rsyncs side by side, one per part of the directories at depth ${plan.depth}, then one for the levels above` : ''}`,
+    status: 'pass',
+    summary: `${stats.files} files, ${stats.regularFilesTransferred} transferred, ${stats.transferredFileSize} new bytes${verdict === 'warning' ? ' (some vanished)' : ''}${plan ? `; ${plan.parts.length} rsyncs side by side, one per part of the directories at depth ${plan.depth}, then one for the levels above` : ''}`,
     since,
-  );
+    details,
+  });
   const sums = await snapshotChecksums(
     target,
     listing,
@@ -289,7 +334,7 @@ async function backupSource(
     goneFiles,
   );
   if (sums.unnamed.length)
-    warnings.push(
+    report.warn(
       `${source.name}: ${sums.unnamed.length} paths whose names are not UTF-8 are in the snapshot but not in its checksum manifest, e.g. ${sums.unnamed[0]}`,
     );
   const checksums = `.mailops/${source.name}.${MANIFEST_ALGORITHM}`;
@@ -301,27 +346,26 @@ async function backupSource(
   return [{ name: source.name, path: source.path, stats, rsyncExit: result.code, checksums }];
 }
 
-/**
- * Keeps the newest `keep` complete snapshots by parsed date; never the one just written; only
- * after success. Returns the complete snapshots kept.
- */
+/** Keeps the newest `keep` complete snapshots by parsed date; never the one just written; only after success. */
 async function rotate(
   opts: BackupOptions,
   current: string,
   runId: string,
-  check: (name: string, status: Status, summary: string, since: number) => void,
-): Promise<Snapshot[]> {
+  report: ReportBuilder,
+): Promise<void> {
   const since = Date.now();
   const complete = (await listSnapshots(opts.dest)).filter((s) => s.manifest);
   const doomed = complete.slice(0, Math.max(0, complete.length - opts.keep)).filter((s) => s.id !== current);
   for (const snapshot of doomed) await remove(opts.dest, snapshot.dir, `${snapshot.id}-${runId}`);
-  check(
-    'retention',
-    'pass',
-    `${complete.length - doomed.length} snapshots kept${doomed.length ? `, deleted ${doomed.map((s) => s.id).join(', ')}` : ''}`,
+  const kept = complete.filter((s) => !doomed.includes(s)).map((s) => s.id);
+  const deleted = doomed.map((s) => s.id);
+  report.check({
+    name: 'retention',
+    status: 'pass',
+    summary: `${kept.length} snapshots kept${deleted.length ? `, deleted ${deleted.join(', ')}` : ''}`,
     since,
-  );
-  return complete.filter((s) => !doomed.includes(s));
+    details: { kind: 'retention', kept, deleted },
+  });
 }
 
 const exists = (path: string) =>

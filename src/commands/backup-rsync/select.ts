@@ -1,9 +1,10 @@
 import { isAbsolute, resolve } from 'node:path';
-import { finishReport } from '../../checks/report.js';
 import type { OptionValues } from '../../cli/command-spec.js';
-import type { CheckResult, Report } from '../../checks/types.js';
 import { describeValue } from '../../config/issues.js';
 import { UsageError } from '../../errors.js';
+import type { Progress } from '../../output/progress.js';
+import { ReportBuilder } from '../../report/builder.js';
+import { algorithmOf, type Checksums, checksumTree, compareChecksums, readChecksums } from './manifest.js';
 import { listSnapshots, type Snapshot } from './store.js';
 
 export function requiredPath(values: OptionValues, name: string, what: string): string {
@@ -30,20 +31,57 @@ export async function completeSnapshot(values: OptionValues): Promise<Snapshot> 
 
 /** The report of list, verify or restore: they read snapshots, so they push only when asked to count (verify). */
 export function snapshotReport(
-  command: string,
-  status: Report['status'],
-  summary: string,
-  startedAt: number,
-  checks: CheckResult[],
-  pushable: boolean,
-): Report {
-  return finishReport({
+  command: 'list' | 'verify' | 'restore',
+  ctx: { progress: Progress },
+): ReportBuilder {
+  return new ReportBuilder({
     command: `backup-rsync ${command}`,
     metricPrefix: `backup_${command}`,
-    status,
-    summary,
-    startedAt,
-    checks,
-    ...(pushable ? {} : { pushable: false }),
+    progress: ctx.progress,
   });
+}
+
+/** rsync's itemized changes as a check's details: counts, and the first 200. */
+export function itemizedChanges(target: string, changes: { change: string; path: string }[]) {
+  const deletes = changes.filter((c) => c.change === '*deleting').length;
+  return {
+    kind: 'itemized-changes' as const,
+    target,
+    writes: changes.length - deletes,
+    deletes,
+    changes: changes.slice(0, 200),
+  };
+}
+
+const sample = (paths: string[]) =>
+  paths.slice(0, 5).join(', ') + (paths.length > 5 ? ` (+${paths.length - 5})` : '');
+
+/**
+ * A tree checked against a snapshot's checksum manifest (verify: the snapshot itself; restore:
+ * the restored copy): the status, summary and details of that check. A manifest that cannot be
+ * read is an error: nothing could be checked.
+ */
+export async function manifestCheck(manifest: string, tree: string) {
+  let expected: Checksums;
+  try {
+    expected = await readChecksums(manifest);
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException;
+    return {
+      status: 'error' as const,
+      summary: `${manifest}: expected its checksum manifest, got ${e.code ?? e.message}`,
+    };
+  }
+  const { changed, missing, extra } = compareChecksums(
+    expected,
+    await checksumTree(tree, algorithmOf(manifest)),
+  );
+  const bad = changed.length + missing.length + extra.length;
+  return {
+    status: bad ? ('fail' as const) : ('pass' as const),
+    summary: bad
+      ? `${changed.length} changed, ${missing.length} missing, ${extra.length} unexpected: ${sample([...changed, ...missing, ...extra])}`
+      : `${expected.size} files match the manifest`,
+    details: { kind: 'manifest-check' as const, files: expected.size, changed, missing, extra },
+  };
 }

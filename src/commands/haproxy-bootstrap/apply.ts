@@ -1,7 +1,6 @@
 import { readFile, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { stopReason } from '../../checks/deadline.js';
-import { type ProcessResult, runShell } from '../../process/run-process.js';
+import { runShell } from '../../process/run-process.js';
 import {
   ownershipOf,
   syncDir,
@@ -10,11 +9,20 @@ import {
   writeWithOwnership,
 } from '../../output/atomic-write.js';
 
+/** A validate or reload command as it ran: the temp file's path in its words is the target's. */
+export interface CommandRun {
+  kind: 'command';
+  command: string;
+  exitCode: number;
+  stopped: boolean;
+  output: string;
+}
+
 export type ApplyOutcome =
   | { state: 'unchanged' }
-  | { state: 'applied'; backup?: string; reloaded: boolean }
-  | { state: 'invalid'; output: string }
-  | { state: 'reload-failed'; output: string };
+  | { state: 'applied'; backup?: string; validated?: CommandRun; reloaded?: CommandRun }
+  | { state: 'invalid'; validated: CommandRun }
+  | { state: 'reload-failed'; validated?: CommandRun; reloaded: CommandRun };
 
 const quote = (path: string) => `'${path.replace(/'/g, `'\\''`)}'`;
 
@@ -44,28 +52,32 @@ export async function applyCandidate(
   // Validated where it lies, then renamed over the file: the same temp path an atomic write uses,
   // with the mode, owner and group of the file it replaces.
   const temp = tempPathFor(file);
-  // A command cut short by the deadline says why in its place.
-  const said = (result: ProcessResult) =>
-    result.stopped ? `stopped: ${stopReason(options.signal)}` : result.output.replaceAll(temp, file);
+  const execute = async (command: string): Promise<CommandRun> => {
+    const result = await runShell(command.replaceAll('{file}', quote(temp)), { signal: options.signal });
+    return {
+      kind: 'command',
+      command,
+      exitCode: result.code,
+      stopped: result.stopped,
+      output: result.output.replaceAll(temp, file),
+    };
+  };
   try {
     await writeWithOwnership(temp, candidate, await ownershipOf(file));
-    if (options.validateCmd) {
-      const check = await runShell(options.validateCmd.replaceAll('{file}', quote(temp)), {
-        signal: options.signal,
-      });
-      if (check.code !== 0) return { state: 'invalid', output: said(check) };
-    }
+    const validated = options.validateCmd ? await execute(options.validateCmd) : undefined;
+    if (validated && validated.exitCode !== 0) return { state: 'invalid', validated };
+    const checked = validated ? { validated } : {};
     const backup = current === '' ? undefined : `${file}.bak`;
     if (backup) await writeFileAtomic(backup, current, { like: file });
     await rename(temp, file);
     await syncDir(dirname(file));
     const kept = backup ? { backup } : {};
-    if (!options.reloadCmd) return { state: 'applied', ...kept, reloaded: false };
-    const reload = await runShell(options.reloadCmd, { signal: options.signal });
-    if (reload.code === 0) return { state: 'applied', ...kept, reloaded: true };
+    if (!options.reloadCmd) return { state: 'applied', ...kept, ...checked };
+    const reloaded = await execute(options.reloadCmd);
+    if (reloaded.exitCode === 0) return { state: 'applied', ...kept, ...checked, reloaded };
     if (backup) await writeFileAtomic(file, current);
     else await rm(file, { force: true });
-    return { state: 'reload-failed', output: said(reload) };
+    return { state: 'reload-failed', ...checked, reloaded };
   } finally {
     await rm(temp, { force: true });
   }

@@ -1,10 +1,11 @@
-import { createTwoFilesPatch } from 'diff';
-import { finishReport } from '../../checks/report.js';
+import { structuredPatch } from 'diff';
+import { stopReason } from '../../checks/deadline.js';
 import type { OptionValues, RunContext } from '../../cli/command-spec.js';
-import type { CheckResult, Report, Status } from '../../checks/types.js';
+import type { Report } from '../../checks/types.js';
 import { describeValue } from '../../config/issues.js';
 import { UsageError } from '../../errors.js';
-import { applyCandidate, readTarget } from './apply.js';
+import { ReportBuilder } from '../../report/builder.js';
+import { applyCandidate, type CommandRun, readTarget } from './apply.js';
 import { mergeSections } from './cfg-sections.js';
 import { emitPhp } from './emit-php.js';
 import { applyToConfigXml } from './pfsense-xml.js';
@@ -20,7 +21,7 @@ export async function run(values: OptionValues, ctx: RunContext): Promise<Report
   if (typeof specFile !== 'string')
     throw new UsageError(`--spec: expected a YAML spec file, got ${describeValue(specFile)}`);
   const spec = await loadSpec(specFile);
-  if (values['emit-php'] === true) return phpReport(spec, specFile, startedAt);
+  if (values['emit-php'] === true) return phpReport(spec, specFile, ctx);
   if (typeof file !== 'string')
     throw new UsageError(`--file: expected the haproxy.cfg to write, got ${describeValue(file)}`);
   const current = await readTarget(file);
@@ -44,93 +45,109 @@ export async function run(values: OptionValues, ctx: RunContext): Promise<Report
   }
   const validateCmd =
     (values['validate-cmd'] as string | undefined) ?? (pfsense ? undefined : 'haproxy -c -f {file}');
-  const diff =
-    candidate === current
-      ? []
-      : createTwoFilesPatch(file, `${file} (from ${specFile})`, current, candidate, '', '', { context: 3 })
-          .split('\n')
-          .slice(1)
-          .filter((line, i, all) => i < all.length - 1 || line !== '');
-  const checks: CheckResult[] = [];
-  const check = (name: string, status: Status, summary: string) =>
-    checks.push({ name, status, summary, durationMs: Date.now() - startedAt });
-  check('spec', 'pass', `${spec.frontends.length} frontends, ${spec.backends.length} backends`);
-
-  let status: Status = 'pass';
-  let summary: string;
-  const mode = values.check === true ? 'check' : values['dry-run'] === true ? 'dry-run' : 'apply';
-  if (candidate === current) {
-    check('compare', 'pass', 'no changes: the file already matches the spec');
-    summary = `no changes: ${file} matches ${specFile}`;
-  } else if (mode === 'check') {
-    status = 'fail';
-    check(
-      'compare',
-      'fail',
-      `${file} differs from the spec (${diff.filter((l) => /^[-+][^-+]/.test(l)).length} lines)`,
-    );
-    summary = `drift: ${file} differs from ${specFile}`;
-  } else if (mode === 'dry-run') {
-    check('compare', 'pass', 'changes shown below, nothing written');
-    summary = `dry run: ${file} would change`;
-  } else {
-    const outcome = await applyCandidate(file, current, candidate, {
-      validateCmd,
-      reloadCmd: values['reload-cmd'] as string | undefined,
-      signal: ctx.signal,
-    });
-    if (outcome.state === 'invalid') {
-      status = 'fail';
-      check(
-        'validate',
-        'fail',
-        `rejected, ${file} left as it was: ${outcome.output.split('\n').slice(-3).join(' | ')}`,
-      );
-      summary = `validation failed: ${file} unchanged`;
-    } else if (outcome.state === 'reload-failed') {
-      status = 'fail';
-      check('validate', 'pass', 'accepted');
-      check(
-        'reload',
-        'fail',
-        `failed, previous ${file} restored: ${outcome.output.split('\n').at(-1) ?? ''}`,
-      );
-      summary = `reload failed: previous ${file} restored`;
-    } else {
-      if (validateCmd) check('validate', 'pass', 'accepted');
-      const applied = outcome.state === 'applied' ? outcome : undefined;
-      check(
-        'write',
-        'pass',
-        `written atomically${applied?.backup ? `, previous version in ${applied.backup}` : ''}`,
-      );
-      if (applied?.reloaded) check('reload', 'pass', 'reloaded');
-      summary = `applied: ${file} now matches ${specFile}`;
-    }
-  }
-  return finishReport({
+  const report = new ReportBuilder({
     command: 'haproxy-bootstrap',
     metricPrefix: 'haproxy_bootstrap',
-    status,
-    summary,
     startedAt,
-    checks,
-    warnings: lintSpec(spec),
-    ...(mode !== 'apply' && diff.length ? { footer: diff } : {}),
+    progress: ctx.progress,
   });
+  report.warn(...lintSpec(spec));
+  report.check({
+    name: 'spec',
+    status: 'pass',
+    summary: `${spec.frontends.length} frontends, ${spec.backends.length} backends`,
+    since: startedAt,
+  });
+
+  const since = Date.now();
+  const mode = values.check === true ? 'check' : values['dry-run'] === true ? 'dry-run' : 'apply';
+  if (candidate === current) {
+    report.check({
+      name: 'compare',
+      status: 'pass',
+      summary: 'no changes: the file already matches the spec',
+      since,
+    });
+    return report.finish({ summary: `no changes: ${file} matches ${specFile}` });
+  }
+  const { hunks } = structuredPatch(file, file, current, candidate, '', '', { context: 3 });
+  const diff = { kind: 'file-diff' as const, file, source: specFile, hunks };
+  const changed = hunks.flatMap((h) => h.lines).filter((l) => /^[-+]/.test(l)).length;
+  if (mode === 'check') {
+    report.check({
+      name: 'compare',
+      status: 'fail',
+      summary: `${file} differs from the spec (${changed} lines)`,
+      since,
+      details: diff,
+    });
+    return report.finish({ summary: `drift: ${file} differs from ${specFile}` });
+  }
+  if (mode === 'dry-run') {
+    report.check({
+      name: 'compare',
+      status: 'pass',
+      summary: 'changes shown below, nothing written',
+      since,
+      details: diff,
+    });
+    return report.finish({ summary: `dry run: ${file} would change` });
+  }
+  const outcome = await applyCandidate(file, current, candidate, {
+    validateCmd,
+    reloadCmd: values['reload-cmd'] as string | undefined,
+    signal: ctx.signal,
+  });
+  // A command cut short by the deadline says why in its place.
+  const said = (run: CommandRun) =>
+    run.stopped ? `stopped: ${stopReason(ctx.signal)}` : run.output.split('\n').slice(-3).join(' | ');
+  if (outcome.state === 'unchanged')
+    return report.finish({ summary: `no changes: ${file} matches ${specFile}` });
+  if ('validated' in outcome && outcome.validated)
+    report.check({
+      name: 'validate',
+      status: outcome.state === 'invalid' ? 'fail' : 'pass',
+      summary:
+        outcome.state === 'invalid'
+          ? `rejected, ${file} left as it was: ${said(outcome.validated)}`
+          : 'accepted',
+      since,
+      details: outcome.validated,
+    });
+  if (outcome.state === 'invalid') return report.finish({ summary: `validation failed: ${file} unchanged` });
+  if (outcome.state === 'reload-failed') {
+    report.check({
+      name: 'reload',
+      status: 'fail',
+      summary: `failed, previous ${file} restored: ${said(outcome.reloaded)}`,
+      since,
+      details: outcome.reloaded,
+    });
+    return report.finish({ summary: `reload failed: previous ${file} restored` });
+  }
+  report.check({
+    name: 'write',
+    status: 'pass',
+    summary: `written atomically${outcome.backup ? `, previous version in ${outcome.backup}` : ''}`,
+    since,
+    details: diff,
+  });
+  if (outcome.reloaded)
+    report.check({ name: 'reload', status: 'pass', summary: 'reloaded', since, details: outcome.reloaded });
+  return report.finish({ summary: `applied: ${file} now matches ${specFile}` });
 }
 
 /** --emit-php: the script on stdout (text format), nothing read or written here. */
-function phpReport(spec: BootstrapSpec, specFile: string, startedAt: number): Report {
-  return finishReport({
+function phpReport(spec: BootstrapSpec, specFile: string, ctx: RunContext): Report {
+  const report = new ReportBuilder({
     command: 'haproxy-bootstrap',
     metricPrefix: 'haproxy_bootstrap',
-    status: 'pass',
+    progress: ctx.progress,
+  });
+  report.warn(...lintSpec(spec));
+  return report.finish({
     summary: `PHP for pfSense from ${specFile}: ${spec.backends.length} pools, ${spec.frontends.length} frontends`,
-    startedAt,
-    checks: [],
-    warnings: lintSpec(spec),
-    artifact: emitPhp(spec, specFile),
     pushable: false,
+    document: { name: 'mail-haproxy.php', mediaType: 'application/x-php', text: emitPhp(spec, specFile) },
   });
 }

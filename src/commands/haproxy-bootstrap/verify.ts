@@ -1,10 +1,10 @@
-import { finishReport } from '../../checks/report.js';
 import type { OptionValues, RunContext } from '../../cli/command-spec.js';
 import { readBanner } from '../../checks/banner.js';
-import type { CheckResult, Report } from '../../checks/types.js';
+import type { Report } from '../../checks/types.js';
 import { describeValue } from '../../config/issues.js';
 import { readCaFile } from '../../config/secrets.js';
 import { UsageError } from '../../errors.js';
+import { ReportBuilder } from '../../report/builder.js';
 import { isWildcard, loadSpec, type Protocol, protocolOf } from './spec-file.js';
 
 const BANNER: Record<Protocol, RegExp> = {
@@ -28,8 +28,15 @@ export async function run(values: OptionValues, ctx: RunContext): Promise<Report
   const spec = await loadSpec(values.spec);
   const ca = await readCaFile(values['ca-file'], '--ca-file');
   const timeoutMs = values['connect-timeout'] as number;
-  const checks = await Promise.all(
-    spec.frontends.map(async (f): Promise<CheckResult> => {
+  const report = new ReportBuilder({
+    command: 'haproxy-bootstrap verify',
+    metricPrefix: 'haproxy_bootstrap_verify',
+    startedAt,
+    progress: ctx.progress,
+  });
+  await Promise.all(
+    spec.frontends.map(async (f) => {
+      const record = report.reserve();
       const since = Date.now();
       const protocol = protocolOf(f);
       const host =
@@ -37,11 +44,12 @@ export async function run(values: OptionValues, ctx: RunContext): Promise<Report
         (isWildcard(f.bind.address) ? '127.0.0.1' : f.bind.address);
       const where = `${host}:${f.bind.port}`;
       ctx.progress.begin(f.name, `${protocol} banner through ${where}`);
+      const tls = IMPLICIT_TLS.has(protocol);
       const banner = await readBanner(
         {
           host,
           port: f.bind.port,
-          tls: IMPLICIT_TLS.has(protocol),
+          tls,
           insecure: values.insecure === true,
           tlsFix: {
             tls: `give frontend ${f.name} an implicit-TLS protocol (smtps, imaps, pop3s)`,
@@ -56,24 +64,26 @@ export async function run(values: OptionValues, ctx: RunContext): Promise<Report
         'line' in banner
           ? `${ok ? '' : `expected a ${protocol} banner, got: `}${banner.line} (via ${where})`
           : `${where}: ${banner.error} (is backend ${f.backend} up?)`;
-      ctx.progress.end(f.name, ok ? 'pass' : 'fail', summary);
-      return {
+      record({
         name: `frontend ${f.name}`,
         status: ok ? 'pass' : 'fail',
         summary,
-        durationMs: Date.now() - since,
-      };
+        since,
+        details: {
+          kind: 'banner',
+          host,
+          port: f.bind.port,
+          protocol,
+          tls,
+          ...('line' in banner ? { line: banner.line } : { error: banner.error }),
+        },
+      });
     }),
   );
-  const failed = checks.filter((c) => c.status !== 'pass');
-  return finishReport({
-    command: 'haproxy-bootstrap verify',
-    metricPrefix: 'haproxy_bootstrap_verify',
-    status: failed.length ? 'fail' : 'pass',
+  const failed = report.checks.filter((c) => c.status !== 'pass');
+  return report.finish({
     summary: failed.length
-      ? `${failed.length} of ${checks.length} frontends gave no banner: ${failed.map((c) => c.name.replace('frontend ', '')).join(', ')}`
-      : `all ${checks.length} frontends answer with their backend's banner`,
-    startedAt,
-    checks,
+      ? `${failed.length} of ${report.checks.length} frontends gave no banner: ${failed.map((c) => c.name.replace('frontend ', '')).join(', ')}`
+      : `all ${report.checks.length} frontends answer with their backend's banner`,
   });
 }

@@ -1,4 +1,5 @@
-import type { CheckResult, MetricFamily, Report } from '../../checks/types.js';
+import type { MetricFamily, Report } from '../../checks/types.js';
+import type { ReportBuilder } from '../../report/builder.js';
 import type { AuthVerdicts } from '../../checks/auth-results.js';
 import type { Hop } from '../../checks/received.js';
 import { formatSeconds } from '../../config/duration.js';
@@ -10,9 +11,6 @@ export type FailurePhase = 'send' | 'connect' | 'auth' | 'wait' | 'cleanup';
 
 export interface Trip {
   tag: string;
-  startedAt: number;
-  checks: CheckResult[];
-  warnings: string[];
   failure?: { phase: FailurePhase; reason: string };
   submitMs?: number;
   roundtripMs?: number;
@@ -89,7 +87,7 @@ const VERDICT: Record<ProbeMode, [string, string]> = {
  * The report of a run. Dry runs and verifications are checks of one side only:
  * their metrics are shown but never pushed, so they cannot touch the alerts.
  */
-export function buildReport(trip: Trip, mode: ProbeMode, finishedAt: number): Report {
+export function buildReport(trip: Trip, report: ReportBuilder, mode: ProbeMode): Report {
   const [good, bad] = VERDICT[mode];
   const passed = trip.failure === undefined && (mode !== 'probe' || trip.roundtripMs !== undefined);
   const summary = passed
@@ -97,16 +95,10 @@ export function buildReport(trip: Trip, mode: ProbeMode, finishedAt: number): Re
       ? `${good} in ${formatSeconds(trip.roundtripMs ?? 0)}`
       : good
     : `${bad} at ${trip.failure?.phase ?? 'wait'}: ${trip.failure?.reason ?? 'unknown'}`;
-  return {
-    command: 'probe-roundtrip',
-    metricPrefix: 'email_roundtrip',
+  return report.finish({
     status: passed ? 'pass' : 'fail',
     summary,
-    startedAt: new Date(trip.startedAt).toISOString(),
-    durationMs: finishedAt - trip.startedAt,
-    checks: trip.checks,
     metrics: families(trip),
-    warnings: trip.warnings,
     ...(mode === 'probe' ? {} : { pushable: false }),
-  };
+  });
 }

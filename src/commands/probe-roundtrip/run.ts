@@ -2,6 +2,7 @@ import type { OptionValues, RunContext } from '../../cli/command-spec.js';
 import type { Report } from '../../checks/types.js';
 import { MailboxWatcher } from './mailbox.js';
 import { parseProbeOptions } from './options.js';
+import { ReportBuilder } from '../../report/builder.js';
 import { buildReport, type Trip } from './report.js';
 import { cleanup, prepare, type ProbeRun, send, wait } from './steps.js';
 import { makeTag } from './tag.js';
@@ -13,18 +14,16 @@ import { makeTag } from './tag.js';
  */
 export async function run(values: OptionValues, ctx: RunContext): Promise<Report> {
   const opts = await parseProbeOptions(values, ctx.env);
-  const trip: Trip = {
-    tag: makeTag(Date.now()),
-    startedAt: Date.now(),
-    checks: [],
-    warnings: [],
-    attempts: 0,
-    hops: [],
-  };
+  const trip: Trip = { tag: makeTag(Date.now()), attempts: 0, hops: [] };
   const probe: ProbeRun = {
     opts,
     ctx,
     trip,
+    report: new ReportBuilder({
+      command: 'probe-roundtrip',
+      metricPrefix: 'email_roundtrip',
+      progress: ctx.progress,
+    }),
     watcher: new MailboxWatcher(opts, ctx.signal, ctx.log, ctx.progress),
   };
   try {
@@ -42,5 +41,5 @@ export async function run(values: OptionValues, ctx: RunContext): Promise<Report
   } finally {
     await probe.watcher.close();
   }
-  return buildReport(trip, opts.mode, Date.now());
+  return buildReport(trip, probe.report, opts.mode);
 }

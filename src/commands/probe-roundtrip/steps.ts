@@ -5,8 +5,8 @@ import { stopReason } from '../../checks/deadline.js';
 import { classifyImapError } from '../../checks/imap.js';
 import { type OutgoingProbe, SendFailure } from '../../checks/outgoing.js';
 import { parseHops } from '../../checks/received.js';
-import type { CheckResult, Status } from '../../checks/types.js';
 import { formatDuration } from '../../config/duration.js';
+import type { ReportBuilder } from '../../report/builder.js';
 import type { MailboxWatcher } from './mailbox.js';
 import type { ProbeOptions } from './options.js';
 import type { FailurePhase, Trip } from './report.js';
@@ -18,19 +18,8 @@ export interface ProbeRun {
   opts: ProbeOptions;
   ctx: RunContext;
   trip: Trip;
+  report: ReportBuilder;
   watcher: MailboxWatcher;
-}
-
-function check(
-  run: ProbeRun,
-  name: string,
-  status: Status,
-  summary: string,
-  since: number,
-  extra: Partial<CheckResult> = {},
-) {
-  run.trip.checks.push({ name, status, summary, durationMs: Date.now() - since, ...extra });
-  run.ctx.progress.end(name, status, summary);
 }
 
 function fail(run: ProbeRun, phase: FailurePhase, reason: string): void {
@@ -38,6 +27,15 @@ function fail(run: ProbeRun, phase: FailurePhase, reason: string): void {
 }
 
 const imapAt = (run: ProbeRun) => `${run.opts.imap.host}:${run.opts.imap.port}`;
+
+const mailbox = ({ opts, watcher }: ProbeRun) => ({
+  kind: 'mailbox' as const,
+  host: opts.imap.host,
+  port: opts.imap.port,
+  tls: opts.imap.tls,
+  mailbox: opts.mailbox,
+  ...(watcher.uidNext === undefined ? {} : { uidNext: watcher.uidNext }),
+});
 
 /**
  * Logs in and opens the mailbox. A refused login fails the run (before anything
@@ -48,16 +46,21 @@ export async function prepare(run: ProbeRun, strict: boolean): Promise<void> {
   run.ctx.progress.begin('imap.prepare', `connecting to ${imapAt(run)}`);
   try {
     await run.watcher.connect();
-    check(
-      run,
-      'imap.prepare',
-      'pass',
-      `${run.opts.mailbox} open on ${imapAt(run)}, UIDNEXT ${run.watcher.uidNext}`,
+    run.report.check({
+      name: 'imap.prepare',
+      status: 'pass',
+      summary: `${run.opts.mailbox} open on ${imapAt(run)}, UIDNEXT ${run.watcher.uidNext}`,
       since,
-    );
+      details: mailbox(run),
+    });
   } catch (error) {
     const failure = classifyImapError(error, 'connect');
-    check(run, 'imap.prepare', 'error', `${failure.phase} failed: ${failure.message}`, since, {
+    run.report.check({
+      name: 'imap.prepare',
+      status: 'error',
+      summary: `${failure.phase} failed: ${failure.message}`,
+      since,
+      details: mailbox(run),
       error: { code: failure.code, message: failure.message },
     });
     if (failure.phase === 'login') fail(run, 'auth', `${imapAt(run)}: ${failure.message}`);
@@ -79,6 +82,7 @@ export async function send(run: ProbeRun, dry: boolean): Promise<number | undefi
   const since = Date.now();
   const name = `send.${opts.sender.via}`;
   const target = describeSender(opts.sender);
+  const sending = { kind: 'probe-send' as const, via: opts.sender.via, target, tag: trip.tag };
   ctx.progress.begin(name, `${dry ? 'checking' : 'submitting to'} ${target}`);
   const message: OutgoingProbe = {
     from: opts.from,
@@ -94,13 +98,22 @@ export async function send(run: ProbeRun, dry: boolean): Promise<number | undefi
       dry,
     });
     trip.submitMs = sent.durationMs;
-    check(run, name, 'pass', `accepted by ${target}: ${sent.response}`, since, {
-      details: { tag: trip.tag },
+    run.report.check({
+      name,
+      status: 'pass',
+      summary: `accepted by ${target}: ${sent.response}`,
+      since,
+      details: { ...sending, response: sent.response, submitMs: sent.durationMs },
     });
     return sent.acceptedAt;
   } catch (error) {
     const failure = error instanceof SendFailure ? error : new SendFailure('ERROR', String(error));
-    check(run, name, 'fail', failure.message, since, {
+    run.report.check({
+      name,
+      status: 'fail',
+      summary: failure.message,
+      since,
+      details: sending,
       error: { code: failure.code, message: failure.message },
     });
     fail(run, 'send', `${target}: ${ctx.signal.aborted ? stopReason(ctx.signal) : failure.message}`);
@@ -116,18 +129,32 @@ export async function wait(run: ProbeRun, acceptedAt: number): Promise<number | 
   const outcome = await watcher.waitFor(trip.tag, acceptedAt);
   trip.attempts = outcome.attempts;
   const found = outcome.found;
+  const waited = {
+    kind: 'probe-wait' as const,
+    tag: trip.tag,
+    windows: outcome.attempts,
+    searches: outcome.searches,
+    acceptedAt: new Date(acceptedAt).toISOString(),
+    hops: [],
+    auth: null,
+  };
   if (found) {
     trip.roundtripMs = found.seenAt - acceptedAt;
     trip.hops = parseHops(headerValues(found.headers, 'received'));
     trip.auth = trustedVerdicts(headerValues(found.headers, 'authentication-results'), opts.authservId);
-    check(run, 'imap.wait', 'pass', `found ${trip.tag} in ${opts.mailbox} (UID ${found.uid})`, since, {
+    run.report.check({
+      name: 'imap.wait',
+      status: 'pass',
+      summary: `found ${trip.tag} in ${opts.mailbox} (UID ${found.uid})`,
+      since,
       attempts: found.attempt,
       details: {
-        acceptedAt: new Date(acceptedAt).toISOString(),
+        ...waited,
         seenAt: new Date(found.seenAt).toISOString(),
         uid: found.uid,
-        internalDate: found.internalDate?.toISOString(),
-        hops: trip.hops,
+        ...(found.internalDate ? { internalDate: found.internalDate.toISOString() } : {}),
+        roundtripMs: trip.roundtripMs,
+        hops: trip.hops.map((hop) => ({ ...hop, at: hop.at.toISOString() })),
         auth: trip.auth ?? null,
       },
     });
@@ -143,7 +170,14 @@ export async function wait(run: ProbeRun, acceptedAt: number): Promise<number | 
     : phase === 'wait'
       ? `no probe after ${outcome.attempts} windows of ${formatDuration(opts.intervalMs)} (${outcome.searches} searches)`
       : `${imapAt(run)}: ${failure?.message ?? 'no answer'}`;
-  check(run, 'imap.wait', 'fail', reason, since, { attempts: outcome.attempts });
+  run.report.check({
+    name: 'imap.wait',
+    status: 'fail',
+    summary: reason,
+    since,
+    attempts: outcome.attempts,
+    details: waited,
+  });
   fail(run, phase, reason);
   return undefined;
 }
@@ -157,18 +191,22 @@ export async function cleanup(run: ProbeRun, probeUid: number | undefined): Prom
     trip.cleanup = await watcher.cleanup(probeUid, trip.tag, opts.attempts * opts.intervalMs);
     const { staleDeleted, lateArrivals, expunged } = trip.cleanup;
     const what = probeUid !== undefined ? 'deleted the probe' : 'no probe to delete';
-    check(
-      run,
-      'imap.cleanup',
-      'pass',
-      `${what}, ${staleDeleted} stale, ${lateArrivals} late arrivals seen`,
+    run.report.check({
+      name: 'imap.cleanup',
+      status: 'pass',
+      summary: `${what}, ${staleDeleted} stale, ${lateArrivals} late arrivals seen`,
       since,
-    );
+      details: { kind: 'probe-cleanup', ...trip.cleanup },
+    });
     if (!expunged)
-      trip.warnings.push('the IMAP server lacks UIDPLUS: probes were flagged \\Deleted but not expunged');
+      run.report.warn('the IMAP server lacks UIDPLUS: probes were flagged \\Deleted but not expunged');
   } catch (error) {
     const failure = classifyImapError(error, 'command');
-    check(run, 'imap.cleanup', 'error', failure.message, since, {
+    run.report.check({
+      name: 'imap.cleanup',
+      status: 'error',
+      summary: failure.message,
+      since,
       error: { code: failure.code, message: failure.message },
     });
     fail(run, 'cleanup', `${imapAt(run)}: ${failure.message}`);

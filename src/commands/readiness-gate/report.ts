@@ -1,5 +1,5 @@
-import { finishReport } from '../../checks/report.js';
-import type { CheckResult, Report } from '../../checks/types.js';
+import type { Report } from '../../checks/types.js';
+import { ReportBuilder } from '../../report/builder.js';
 import { gaugeFamily } from '../../output/metrics.js';
 import type { CheckOutcome } from './runner.js';
 
@@ -8,33 +8,43 @@ export function gateReport(
   options: { startedAt: number; skippedReason?: string | undefined },
 ): Report {
   const waiting = outcomes.filter((o) => !o.ready);
-  const checks: CheckResult[] = outcomes.map((o) => ({
-    name: o.name,
-    status: o.ready ? 'pass' : 'fail',
-    summary: o.ready
-      ? o.detail
-      : `${o.terminal ? 'failed for good' : 'not ready at the deadline'}: ${o.detail}`,
-    durationMs: o.durationMs,
-    attempts: o.attempts,
-  }));
+  const report = new ReportBuilder({
+    command: 'readiness-gate',
+    metricPrefix: 'readiness_gate',
+    startedAt: options.startedAt,
+  });
+  for (const o of outcomes)
+    report.check({
+      name: o.name,
+      status: o.ready ? 'pass' : 'fail',
+      summary: o.ready
+        ? o.detail
+        : `${o.terminal ? 'failed for good' : 'not ready at the deadline'}: ${o.detail}`,
+      durationMs: o.durationMs,
+      attempts: o.attempts,
+      details: {
+        kind: 'gate-check',
+        check: o.kind,
+        ready: o.ready,
+        terminal: o.terminal,
+        attempts: o.attempts,
+        ...(o.timeToReadyMs === undefined ? {} : { timeToReadyMs: o.timeToReadyMs }),
+        last: o.detail,
+      },
+    });
   const skipped = options.skippedReason !== undefined;
   const summary = skipped
     ? `Readiness gate SKIPPED (${options.skippedReason ?? ''}): report only, ${outcomes.length - waiting.length} of ${outcomes.length} checks ready`
     : waiting.length
       ? `Readiness gate FAILED: ${waiting.map((o) => o.name).join(', ')} not ready`
       : `Readiness gate PASSED: all ${outcomes.length} checks ready`;
-  return finishReport({
-    command: 'readiness-gate',
-    metricPrefix: 'readiness_gate',
+  if (skipped)
+    report.warn(
+      `READINESS GATE SKIPPED: ${options.skippedReason ?? ''}. Nothing was waited for; the deploy is unverified.`,
+    );
+  return report.finish({
     status: skipped || waiting.length === 0 ? 'pass' : 'fail',
     summary,
-    startedAt: options.startedAt,
-    checks,
-    warnings: skipped
-      ? [
-          `READINESS GATE SKIPPED: ${options.skippedReason ?? ''}. Nothing was waited for; the deploy is unverified.`,
-        ]
-      : [],
     metrics: [
       gaugeFamily('readiness_gate_skipped', 'Whether the gate was overridden with --skip.', [
         { labels: {}, value: skipped ? 1 : 0 },

@@ -1,6 +1,7 @@
 import { LOOKUP_LIMIT, VOID_LIMIT } from '../../checks/spf/analyze.js';
 import { gaugeFamily } from '../../output/metrics.js';
-import type { CheckResult, MetricFamily, Status } from '../../checks/types.js';
+import type { MetricFamily } from '../../checks/types.js';
+import type { ReportBuilder } from '../../report/builder.js';
 import type { SpfCheckOptions } from './expectations.js';
 import type { ResolverView } from './view.js';
 
@@ -27,79 +28,104 @@ export function verdict(opts: SpfCheckOptions, views: ResolverView[]): { ok: boo
   return { ok: true, why: '' };
 }
 
-const check = (name: string, status: Status, summary: string): CheckResult => ({
-  name,
-  status,
-  summary,
-  durationMs: 0,
-});
-
-export function spfChecks(opts: SpfCheckOptions, views: ResolverView[]): CheckResult[] {
-  const checks = views.map((v) => {
+/**
+ * The checks of one poll: each resolver's record, agreement, each expectation across
+ * resolvers, check_host() for --ip, DMARC; each with its data in details. A resolver's checks
+ * took as long as its view; the cross-resolver ones as long as the slowest.
+ */
+export function spfChecks(opts: SpfCheckOptions, views: ResolverView[], report: ReportBuilder): void {
+  const slowest = Math.max(0, ...views.map((v) => v.durationMs));
+  for (const v of views) {
     const a = v.analysis;
     const budget = `${a.lookups}/${LOOKUP_LIMIT} lookups, ${a.voidLookups}/${VOID_LIMIT} void`;
-    if (a.problem) return check(`record@${v.resolver}`, 'fail', a.problem.message);
-    return check(
-      `record@${v.resolver}`,
-      a.errors.length ? 'fail' : 'pass',
-      `"${a.record ?? ''}" (${budget})${a.errors.length ? `: ${a.errors.join('; ')}` : ''}`,
-    );
-  });
+    report.check({
+      name: `record@${v.resolver}`,
+      status: a.problem || a.errors.length ? 'fail' : 'pass',
+      summary: a.problem
+        ? a.problem.message
+        : `"${a.record ?? ''}" (${budget})${a.errors.length ? `: ${a.errors.join('; ')}` : ''}`,
+      durationMs: v.durationMs,
+      details: {
+        kind: 'spf-record',
+        resolver: v.resolver,
+        domain: a.domain,
+        ...(a.record === undefined ? {} : { record: a.record }),
+        ...(a.problem ? { problem: a.problem } : {}),
+        lookups: a.lookups,
+        voidLookups: a.voidLookups,
+        terms: a.terms,
+        ...(a.all === undefined ? {} : { all: a.all }),
+        errors: a.errors,
+        warnings: a.warnings,
+      },
+    });
+  }
   if (views.length > 1) {
     const agree = resolversAgree(views);
-    checks.push(
-      check(
-        'agreement',
-        agree ? 'pass' : 'fail',
-        agree
-          ? `all ${views.length} resolvers serve the same record`
-          : views.map((v) => `${v.resolver}: ${served(v)}`).join(' | '),
-      ),
-    );
+    report.check({
+      name: 'agreement',
+      status: agree ? 'pass' : 'fail',
+      summary: agree
+        ? `all ${views.length} resolvers serve the same record`
+        : views.map((v) => `${v.resolver}: ${served(v)}`).join(' | '),
+      durationMs: slowest,
+      details: {
+        kind: 'spf-agreement',
+        agree,
+        served: views.map((v) =>
+          v.analysis.record !== undefined
+            ? { resolver: v.resolver, record: v.analysis.record }
+            : { resolver: v.resolver, problem: v.analysis.problem?.message ?? 'nothing' },
+        ),
+      },
+    });
   }
   for (const [i, e] of (views[0]?.expectations ?? []).entries()) {
-    const missed = views.filter((v) => !v.expectations[i]?.met);
-    checks.push(
-      check(
-        `expect ${e.label}`,
-        missed.length ? 'fail' : 'pass',
-        missed.length
-          ? missed.map((v) => `${v.resolver}: found ${v.expectations[i]?.found ?? '-'}`).join('; ')
-          : 'met on every resolver',
-      ),
-    );
+    const results = views.map((v) => ({ resolver: v.resolver, ...v.expectations[i]! }));
+    const missed = results.filter((r) => !r.met);
+    report.check({
+      name: `expect ${e.label}`,
+      status: missed.length ? 'fail' : 'pass',
+      summary: missed.length
+        ? missed.map((r) => `${r.resolver}: found ${r.found ?? '-'}`).join('; ')
+        : 'met on every resolver',
+      durationMs: slowest,
+      details: {
+        kind: 'spf-expectation',
+        label: e.label,
+        results: results.map(({ resolver, met, found }) => ({ resolver, met, ...(found ? { found } : {}) })),
+      },
+    });
   }
   for (const v of views) {
     if (v.client) {
       const c = v.client;
-      checks.push(
-        check(
-          `check_host ${c.ip}@${v.resolver}`,
-          c.result === 'temperror' ? 'error' : 'pass',
-          `${c.result}: ${c.comment}${c.explanation ? ` (exp: ${c.explanation})` : ''}`,
-        ),
-      );
+      report.check({
+        name: `check_host ${c.ip}@${v.resolver}`,
+        status: c.result === 'temperror' ? 'error' : 'pass',
+        summary: `${c.result}: ${c.comment}${c.explanation ? ` (exp: ${c.explanation})` : ''}`,
+        durationMs: v.durationMs,
+        details: { kind: 'spf-check-host', resolver: v.resolver, ...c },
+      });
     }
     if (opts.dmarc) {
       const d = v.dmarc;
       const r = d?.record;
-      checks.push(
-        r
-          ? check(
-              `dmarc@${v.resolver}`,
-              'pass',
-              `p=${r.p}${r.sp ? ` sp=${r.sp}` : ''} pct=${r.pct ?? 100} adkim=${r.adkim} aspf=${r.aspf}${r.rua ? ` rua=${r.rua}` : ''}${r.ruf ? ` ruf=${r.ruf}` : ''} at ${r.at}`,
-            )
-          : check(`dmarc@${v.resolver}`, 'fail', d?.problem ?? 'not fetched'),
-      );
+      report.check({
+        name: `dmarc@${v.resolver}`,
+        status: r ? 'pass' : 'fail',
+        summary: r
+          ? `p=${r.p}${r.sp ? ` sp=${r.sp}` : ''} pct=${r.pct ?? 100} adkim=${r.adkim} aspf=${r.aspf}${r.rua ? ` rua=${r.rua}` : ''}${r.ruf ? ` ruf=${r.ruf}` : ''} at ${r.at}`
+          : (d?.problem ?? 'not fetched'),
+        durationMs: v.durationMs,
+        details: {
+          kind: 'dmarc',
+          resolver: v.resolver,
+          ...(r ? { record: r } : { problem: d?.problem ?? 'not fetched' }),
+        },
+      });
     }
   }
-  // One resolver's checks took as long as its view; the cross-resolver ones as long as the slowest.
-  const slowest = Math.max(0, ...views.map((v) => v.durationMs));
-  return checks.map((c) => ({
-    ...c,
-    durationMs: views.find((v) => c.name.endsWith(`@${v.resolver}`))?.durationMs ?? slowest,
-  }));
 }
 
 export function spfFamilies(domain: string, views: ResolverView[]): MetricFamily[] {
@@ -134,27 +160,4 @@ export function spfFamilies(domain: string, views: ResolverView[]): MetricFamily
       })),
     ),
   ].filter((f) => f.samples.length > 0);
-}
-
-/** The lookup budget term by term (first resolver), and check_host()'s trace when --ip was given. */
-export function spfFooter(views: ResolverView[]): string[] {
-  const first = views[0];
-  if (!first?.analysis.record) return [];
-  const lines = [
-    'Lookups',
-    ...first.analysis.terms.map((t, i) => {
-      const flags = [t.void ? 'void' : '', t.note ?? ''].filter(Boolean).join(', ');
-      return `  ${String(i + 1).padStart(2)}  ${t.term.padEnd(40)} in ${t.path.join(' > ')}${flags ? ` (${flags})` : ''}`;
-    }),
-  ];
-  if (first.analysis.terms.length === 0) lines.push('  none: the record costs no DNS lookups');
-  for (const v of views) {
-    if (!v.client) continue;
-    lines.push(
-      `check_host(${v.client.ip}) on ${v.resolver}: ${v.client.result}`,
-      ...v.client.trace.map((t) => `  ${t}`),
-    );
-    if (v.client.explanation) lines.push(`  exp: ${v.client.explanation}`);
-  }
-  return lines;
 }

@@ -1,9 +1,9 @@
 import type { OptionValues, RunContext } from '../../cli/command-spec.js';
 import { sleep } from '../../checks/deadline.js';
-import { finishReport } from '../../checks/report.js';
 import type { Report } from '../../checks/types.js';
 import { parseOptions, type SpfCheckOptions } from './expectations.js';
-import { spfChecks, spfFamilies, spfFooter, verdict } from './report.js';
+import { ReportBuilder } from '../../report/builder.js';
+import { spfChecks, spfFamilies, verdict } from './report.js';
 import { resolverView, type ResolverView } from './view.js';
 
 /** Every resolver asked in parallel; with --wait-for-propagation, again until all meet the expectations. */
@@ -27,17 +27,14 @@ export async function run(values: OptionValues, ctx: RunContext): Promise<Report
 function report(opts: SpfCheckOptions, views: ResolverView[], startedAt: number, polls: number): Report {
   const { ok, why } = verdict(opts, views);
   const waited = opts.wait ? ` after ${polls} poll${polls === 1 ? '' : 's'}` : '';
-  return finishReport({
-    command: 'spf-check',
-    metricPrefix: 'spf_check',
+  const report = new ReportBuilder({ command: 'spf-check', metricPrefix: 'spf_check', startedAt });
+  spfChecks(opts, views, report);
+  report.warn(...new Set(views.flatMap((v) => v.analysis.warnings)));
+  return report.finish({
     status: ok ? 'pass' : 'fail',
     summary: ok
       ? `SPF of ${opts.domain} OK on ${views.length} resolver${views.length === 1 ? '' : 's'}${waited}`
       : `SPF of ${opts.domain} FAILED${waited}: ${why}`,
-    startedAt,
-    checks: spfChecks(opts, views),
     metrics: spfFamilies(opts.domain, views),
-    warnings: [...new Set(views.flatMap((v) => v.analysis.warnings))],
-    footer: spfFooter(views),
   });
 }

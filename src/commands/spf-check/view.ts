@@ -19,26 +19,35 @@ export interface ResolverView {
   resolver: string;
   analysis: SpfAnalysis;
   expectations: Expectation[];
-  client?: CheckHostResult & { ip: string; trace: string[] };
+  client?: CheckHostResult & { ip: string; sender: string; helo: string; trace: DnsStep[] };
   dmarc?: DmarcView;
   queries: number;
   durationMs: number;
 }
 
-const summarise = (answer: unknown): string =>
-  (answer as unknown[])
-    .map((a) => (Array.isArray(a) ? `"${a.join('')}"` : typeof a === 'string' ? a : JSON.stringify(a)))
-    .join(', ');
+/** One question of check_host()'s evaluation and its answer, as data. */
+export interface DnsStep {
+  type: string;
+  name: string;
+  answer?: string[];
+  error?: string;
+}
+
+/** node:dns's answer rows as text: a TXT record's strings joined, MX and others as JSON. */
+const rows = (answer: unknown): string[] =>
+  (answer as unknown[]).map((a) =>
+    Array.isArray(a) ? a.join('') : typeof a === 'string' ? a : JSON.stringify(a),
+  );
 
 /** A lookup that also writes down every question and answer, in order: check_host's trace. */
-function traced(lookup: DnsLookup, trace: string[]): DnsLookup {
+function traced(lookup: DnsLookup, trace: DnsStep[]): DnsLookup {
   return async (name, type) => {
     try {
       const answer = await lookup(name, type);
-      trace.push(`${type} ${name} -> ${summarise(answer)}`);
+      trace.push({ type, name, answer: rows(answer) });
       return answer;
     } catch (error) {
-      trace.push(`${type} ${name} -> ${(error as { code?: string }).code ?? 'error'}`);
+      trace.push({ type, name, error: (error as { code?: string }).code ?? 'error' });
       throw error;
     }
   };
@@ -63,7 +72,7 @@ export async function resolverView(
     sender = `postmaster@${opts.domain}`,
     helo = opts.domain,
   ) => checkHost({ ip, sender, helo, receiver, lookup, maxElapsedMs: opts.queryTimeoutMs * 4 });
-  const trace: string[] = [];
+  const trace: DnsStep[] = [];
   const [analysis, passes, fails, client, dmarc] = await Promise.all([
     analyzeSpf(opts.domain, dns.lookup),
     Promise.all(opts.expect.pass.map((ip) => check(ip))),
@@ -116,7 +125,17 @@ export async function resolverView(
     resolver: dns.name,
     analysis,
     expectations,
-    ...(client && opts.client ? { client: { ...client, ip: opts.client.ip, trace } } : {}),
+    ...(client && opts.client
+      ? {
+          client: {
+            ...client,
+            ip: opts.client.ip,
+            sender: opts.client.sender || `postmaster@${opts.client.helo}`,
+            helo: opts.client.helo,
+            trace,
+          },
+        }
+      : {}),
     ...(dmarc ? { dmarc } : {}),
     queries: dns.sent(),
     durationMs: Date.now() - started,

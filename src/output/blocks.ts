@@ -1,0 +1,92 @@
+import type { Details, DetailsOf, Report } from '../checks/types.js';
+
+/** The details of one kind, in the order of the checks. */
+function detailsOf<K extends Details['kind']>(report: Report, kind: K): DetailsOf<K>[] {
+  return report.checks.flatMap((c) => (c.details?.kind === kind ? [c.details as DetailsOf<K>] : []));
+}
+
+function bytes(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = n;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${unit === 0 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
+}
+
+/** A table with a left-aligned first column and right-aligned figures. */
+function table(header: string[], rows: string[][]): string[] {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]?.length ?? 0)));
+  const line = (cells: string[]) =>
+    `  ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ')}`;
+  return [line(header), ...rows.map(line)];
+}
+
+/** backup-rsync: per source what rsync saw and wrote, and the snapshots kept. */
+function ioStats(report: Report): string[] {
+  const sources = detailsOf(report, 'backup-source').filter((d) => d.stats);
+  if (sources.length === 0) return [];
+  const rows = sources.map(({ source, stats }) => [
+    source,
+    String(stats!.files),
+    String(stats!.regularFilesTransferred),
+    bytes(stats!.totalFileSize),
+    bytes(stats!.transferredFileSize),
+    String(stats!.deletedFiles),
+  ]);
+  const total = sources.reduce((sum, d) => sum + d.stats!.transferredFileSize, 0);
+  const rate = report.durationMs > 0 ? bytes((total / report.durationMs) * 1000) : '0 B';
+  const kept = detailsOf(report, 'retention')[0]?.kept;
+  const snapshots = kept
+    ? `${kept.length} complete snapshots (${kept[0] ?? '-'} .. ${kept.at(-1) ?? '-'}); `
+    : '';
+  return [
+    'IO stats',
+    ...table(['source', 'files', 'transferred', 'size', 'new on disk', 'deleted'], rows),
+    `  ${snapshots}wrote ${bytes(total)} in ${(report.durationMs / 1000).toFixed(1)}s (${rate}/s)`,
+  ];
+}
+
+/** spf-check: the lookup budget term by term (first resolver), and check_host()'s trace. */
+function spfBlocks(report: Report): string[] {
+  const first = detailsOf(report, 'spf-record').find((d) => d.record !== undefined);
+  if (!first) return [];
+  const lines = [
+    'Lookups',
+    ...first.terms.map((t, i) => {
+      const flags = [t.void ? 'void' : '', t.note ?? ''].filter(Boolean).join(', ');
+      return `  ${String(i + 1).padStart(2)}  ${t.term.padEnd(40)} in ${t.path.join(' > ')}${flags ? ` (${flags})` : ''}`;
+    }),
+  ];
+  if (first.terms.length === 0) lines.push('  none: the record costs no DNS lookups');
+  for (const c of detailsOf(report, 'spf-check-host')) {
+    lines.push(
+      `check_host(${c.ip}) on ${c.resolver}: ${c.result}`,
+      ...c.trace.map(
+        (t) =>
+          `  ${t.type} ${t.name} -> ${t.error ?? t.answer?.map((a) => (t.type === 'TXT' ? `"${a}"` : a)).join(', ') ?? ''}`,
+      ),
+    );
+    if (c.explanation) lines.push(`  exp: ${c.explanation}`);
+  }
+  return lines;
+}
+
+/** A file's change as a unified diff (the unified format's quirk: an empty side starts one line lower). */
+function diffs(report: Report): string[] {
+  return detailsOf(report, 'file-diff').flatMap(({ file, source, hunks }) => [
+    `--- ${file}`,
+    `+++ ${file} (from ${source})`,
+    ...hunks.flatMap((h) => [
+      `@@ -${h.oldLines === 0 ? h.oldStart - 1 : h.oldStart},${h.oldLines} +${h.newLines === 0 ? h.newStart - 1 : h.newStart},${h.newLines} @@`,
+      ...h.lines,
+    ]),
+  ]);
+}
+
+/** What the text format prints after the verdict, made from the checks' details. */
+export function detailBlocks(report: Report): string[] {
+  return [...ioStats(report), ...spfBlocks(report), ...diffs(report)];
+}

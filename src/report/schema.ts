@@ -1,0 +1,320 @@
+// The report document every subcommand produces: the contract of `--output json` for CI. Its
+// JSON Schema (schema/report.schema.json) is generated from this definition by the build, and
+// the TypeScript types of src/report/types.ts are inferred from it, so the three cannot drift.
+// Rule for changes: within a schemaVersion only additions (a new optional field, a new kind of
+// details); anything else (a removed or renamed field, a changed type or meaning) bumps it.
+import * as v from 'valibot';
+import { SCHEMA_VERSION } from './version.js';
+
+export { SCHEMA_VERSION };
+
+const text = v.string();
+const count = v.pipe(v.number(), v.integer(), v.minValue(0));
+const milliseconds = v.pipe(v.number(), v.minValue(0));
+const timestamp = v.pipe(v.string(), v.isoTimestamp());
+const texts = v.array(v.string());
+const described = <T extends v.GenericSchema>(schema: T, description: string) =>
+  v.pipe(schema, v.description(description));
+
+/** pass: evaluated and right; fail: evaluated and wrong; error: could not be evaluated; skipped: not run. */
+export const statusSchema = described(
+  v.picklist(['pass', 'fail', 'error', 'skipped']),
+  'pass: evaluated and right; fail: evaluated and wrong; error: could not be evaluated; skipped: not run',
+);
+
+const rsyncStats = v.strictObject({
+  files: count,
+  regularFiles: count,
+  regularFilesTransferred: count,
+  createdFiles: count,
+  deletedFiles: count,
+  totalFileSize: count,
+  transferredFileSize: count,
+  literalData: count,
+  bytesSent: count,
+  bytesReceived: count,
+});
+
+/** A child process's end: what a hook, a validate or reload command, a command check did. */
+const commandRun = {
+  command: text,
+  exitCode: v.number(),
+  /** Stopped by the deadline or a signal rather than ending on its own. */
+  stopped: v.boolean(),
+  /** The start and end of what it printed, bounded. */
+  output: text,
+};
+
+const lockHolder = v.strictObject({
+  host: text,
+  pid: v.number(),
+  startedAt: text,
+  renewedAt: text,
+});
+
+const itemized = v.strictObject({
+  /** rsync's --itemize-changes code, e.g. >f.st...... or *deleting. */
+  change: text,
+  path: text,
+});
+
+const hop = v.strictObject({
+  index: count,
+  by: text,
+  from: text,
+  with: text,
+  at: timestamp,
+  delaySeconds: v.number(),
+});
+
+const spfTerm = v.strictObject({
+  term: text,
+  /** The records it is in, outermost first: the include/redirect path. */
+  path: texts,
+  void: v.boolean(),
+  note: v.optional(text),
+});
+
+const dnsStep = v.strictObject({
+  type: text,
+  name: text,
+  answer: v.optional(texts),
+  /** node:dns's code when the question had no answer (ENOTFOUND, ENODATA, ETIMEOUT ...). */
+  error: v.optional(text),
+});
+
+const spfResult = v.picklist(['pass', 'fail', 'softfail', 'neutral', 'none', 'permerror', 'temperror']);
+
+/** The typed data of a check, by kind: what the text format renders and CI reads. */
+export const detailsSchema = v.variant('kind', [
+  v.strictObject({ kind: v.literal('hook'), ...commandRun }),
+  v.strictObject({ kind: v.literal('command'), ...commandRun }),
+  v.strictObject({
+    kind: v.literal('lock'),
+    file: text,
+    /** The stale lock this run took over, or the live one that refused it. */
+    holder: v.optional(lockHolder),
+    tookOver: v.optional(text),
+  }),
+  v.strictObject({
+    kind: v.literal('backup-source'),
+    source: text,
+    path: text,
+    /** The snapshots it was linked against (--link-dest), newest first. */
+    bases: texts,
+    /** rsyncs side by side on this source (1: one rsync). */
+    rsyncs: count,
+    rsyncExit: v.number(),
+    /** rsync's --stats figures; absent when rsync failed before printing them. */
+    stats: v.optional(rsyncStats),
+  }),
+  v.strictObject({ kind: v.literal('snapshot'), id: text, replaced: v.boolean() }),
+  v.strictObject({ kind: v.literal('retention'), kept: texts, deleted: texts }),
+  v.strictObject({
+    kind: v.literal('snapshot-entry'),
+    dir: text,
+    complete: v.boolean(),
+    completedAt: v.nullable(timestamp),
+    sources: texts,
+    sizeBytes: count,
+    newBytes: count,
+  }),
+  v.strictObject({
+    kind: v.literal('manifest-check'),
+    files: count,
+    changed: texts,
+    missing: texts,
+    extra: texts,
+  }),
+  v.strictObject({
+    kind: v.literal('itemized-changes'),
+    /** Where the changes would be made (restore) or what was compared (verify --against-source). */
+    target: text,
+    writes: count,
+    deletes: count,
+    /** The first 200 changes. */
+    changes: v.array(itemized),
+  }),
+  v.strictObject({
+    kind: v.literal('file-diff'),
+    file: text,
+    /** Where the new content comes from (the spec file). */
+    source: text,
+    /** Unified-diff hunks of the change, as jsdiff's structuredPatch gives them. */
+    hunks: v.array(
+      v.strictObject({
+        oldStart: count,
+        oldLines: count,
+        newStart: count,
+        newLines: count,
+        /** Each line starts with " ", "-", "+" (or "\\" for "No newline at end of file"). */
+        lines: texts,
+      }),
+    ),
+  }),
+  v.strictObject({
+    kind: v.literal('banner'),
+    host: text,
+    port: count,
+    protocol: text,
+    tls: v.boolean(),
+    line: v.optional(text),
+    error: v.optional(text),
+  }),
+  v.strictObject({
+    kind: v.literal('mailbox'),
+    host: text,
+    port: count,
+    tls: text,
+    mailbox: text,
+    uidNext: v.optional(count),
+  }),
+  v.strictObject({
+    kind: v.literal('probe-send'),
+    via: v.picklist(['smtp', 'brevo', 'ses']),
+    target: text,
+    tag: text,
+    response: v.optional(text),
+    submitMs: v.optional(milliseconds),
+  }),
+  v.strictObject({
+    kind: v.literal('probe-wait'),
+    tag: text,
+    windows: count,
+    searches: count,
+    acceptedAt: timestamp,
+    seenAt: v.optional(timestamp),
+    uid: v.optional(count),
+    internalDate: v.optional(timestamp),
+    roundtripMs: v.optional(milliseconds),
+    hops: v.array(hop),
+    /** The receiving server's Authentication-Results verdicts, method -> result. */
+    auth: v.nullable(v.strictObject({ authservId: text, results: v.record(v.string(), v.string()) })),
+  }),
+  v.strictObject({
+    kind: v.literal('probe-cleanup'),
+    probeDeleted: v.boolean(),
+    staleDeleted: count,
+    lateArrivals: count,
+    expunged: v.boolean(),
+  }),
+  v.strictObject({
+    kind: v.literal('gate-check'),
+    /** The check's kind in the gate file: http, smtp, kubernetes-rollout ... */
+    check: text,
+    ready: v.boolean(),
+    /** Failed for good: retrying could not help (a TLS mismatch, 401/403, ProgressDeadlineExceeded). */
+    terminal: v.boolean(),
+    attempts: count,
+    timeToReadyMs: v.optional(milliseconds),
+    /** The passing attempt's words, or the last failure's. */
+    last: text,
+  }),
+  v.strictObject({
+    kind: v.literal('spf-record'),
+    resolver: text,
+    domain: text,
+    record: v.optional(text),
+    /** No usable record at the top: none, a DNS failure (temporary), or several records. */
+    problem: v.optional(
+      v.strictObject({ kind: v.picklist(['none', 'temporary', 'multiple']), message: text }),
+    ),
+    lookups: count,
+    voidLookups: count,
+    /** Every DNS-costing term of the record tree, in evaluation order. */
+    terms: v.array(spfTerm),
+    /** The qualifier of the all that ends evaluation; absent: none (neutral). */
+    all: v.optional(text),
+    errors: texts,
+    warnings: texts,
+  }),
+  v.strictObject({
+    kind: v.literal('spf-agreement'),
+    agree: v.boolean(),
+    served: v.array(v.strictObject({ resolver: text, record: v.optional(text), problem: v.optional(text) })),
+  }),
+  v.strictObject({
+    kind: v.literal('spf-expectation'),
+    /** include:<domain>, all:-all, pass:<ip>, fail:<ip>, dmarc-policy:<p>. */
+    label: text,
+    results: v.array(v.strictObject({ resolver: text, met: v.boolean(), found: v.optional(text) })),
+  }),
+  v.strictObject({
+    kind: v.literal('spf-check-host'),
+    resolver: text,
+    ip: text,
+    sender: text,
+    helo: text,
+    result: spfResult,
+    /** Why, in the evaluator's words. */
+    comment: text,
+    explanation: v.optional(text),
+    lookups: count,
+    voidLookups: count,
+    /** Every DNS question of the evaluation, in order, with its answer. */
+    trace: v.array(dnsStep),
+  }),
+  v.strictObject({
+    kind: v.literal('dmarc'),
+    resolver: text,
+    record: v.optional(
+      v.strictObject({
+        p: text,
+        sp: v.optional(text),
+        pct: v.optional(v.number()),
+        rua: v.optional(text),
+        ruf: v.optional(text),
+        adkim: v.picklist(['r', 's']),
+        aspf: v.picklist(['r', 's']),
+        at: text,
+        text,
+      }),
+    ),
+    problem: v.optional(text),
+  }),
+]);
+
+export const checkSchema = v.strictObject({
+  name: text,
+  status: statusSchema,
+  /** One line for people; data is in details. */
+  summary: text,
+  durationMs: milliseconds,
+  attempts: v.optional(count),
+  details: v.optional(detailsSchema),
+  error: v.optional(v.strictObject({ code: text, message: text })),
+});
+
+const familySchema = v.strictObject({
+  name: text,
+  help: text,
+  type: v.picklist(['gauge', 'counter']),
+  /** every-run: pushed by each run; on-success: only by passing runs, so it outlives failures. */
+  policy: v.picklist(['every-run', 'on-success']),
+  samples: v.array(
+    v.strictObject({
+      labels: v.record(v.string(), v.string()),
+      /** null stands for NaN: no figure (a failed run's round trip), so graphs show a gap. */
+      value: v.nullable(v.number()),
+    }),
+  ),
+});
+
+export const reportSchema = v.strictObject({
+  schemaVersion: v.literal(SCHEMA_VERSION),
+  /** The subcommand: backup-rsync, backup-rsync list, readiness-gate ... */
+  command: text,
+  /** Prefix of the run-level metric families: <prefix>_success, <prefix>_duration_seconds. */
+  metricPrefix: text,
+  status: statusSchema,
+  summary: text,
+  startedAt: timestamp,
+  durationMs: milliseconds,
+  checks: v.array(checkSchema),
+  metrics: v.array(familySchema),
+  warnings: texts,
+  /** False for runs that check one side only (dry runs): shown, never pushed. */
+  pushable: v.optional(v.boolean()),
+  /** A document the run produces (a completion script, pfSense PHP): the text format prints only it. */
+  document: v.optional(v.strictObject({ name: text, mediaType: text, text })),
+});
