@@ -3,9 +3,9 @@ import { link, mkdir, open, readdir, readFile, rename, stat, unlink, writeFile }
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 
+import { LOCK_STALE_AFTER_MS } from './lease.js';
+
 export const LOCK_FILE = '.mailops-backup.lock';
-/** Default of --lock-stale-after: a lock not renewed for this long is taken over. */
-export const LOCK_STALE_AFTER_MS = 15 * 60_000;
 
 /** What the lock file records of its holder. */
 export interface LockHolder {

@@ -1,6 +1,6 @@
 import type { CommandSpec } from '../../cli/command-spec.js';
 import type { OptionDef } from '../../cli/option-defs.js';
-import { LOCK_STALE_AFTER_MS } from './lock.js';
+import { LOCK_STALE_AFTER_MS } from './lease.js';
 
 const dest: OptionDef = {
   name: 'dest',
