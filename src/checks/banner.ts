@@ -1,6 +1,7 @@
 import { durationText } from '../config/duration.js';
 import { connect as netConnect } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
+import { type CheckContext, errored, failed, type Outcome, passed } from './outcome.js';
 import { plainTextReply, type TlsFix, watchForTls } from './tls-mismatch.js';
 import { serverName, verification } from './tls-options.js';
 
@@ -78,4 +79,47 @@ export function readBanner(
     });
     socket.once('close', () => finish({ error: 'closed before a banner' }));
   });
+}
+
+/** The first line each protocol's server sends when it is ready. */
+export const GREETINGS = {
+  smtp: /^220[ -]/,
+  imap: /^\* (OK|PREAUTH)\b/i,
+  pop3: /^\+OK\b/,
+  sieve: /^("IMPLEMENTATION"|OK\b)/i,
+} as const;
+
+export interface BannerOptions extends BannerTarget {
+  /** What is expected to answer: smtp, imaps, sieve ... */
+  protocol: string;
+  /** Its ready greeting; absent: any line. */
+  expect?: RegExp;
+}
+
+/**
+ * The server greets as its protocol does. No greeting (refused, closed, silent, a TLS mismatch)
+ * is an error; another greeting a failure.
+ */
+export async function bannerCheck(
+  options: BannerOptions,
+  ctx: CheckContext & { localAddress?: string },
+): Promise<Outcome> {
+  const banner = await readBanner(options, ctx);
+  const { host, port, protocol, tls } = options;
+  const details = {
+    kind: 'banner' as const,
+    host,
+    port,
+    protocol,
+    tls,
+    ...('line' in banner ? { line: banner.line } : { error: banner.error }),
+  };
+  if ('error' in banner)
+    return errored(`${host}:${port}: ${banner.error}`, {
+      details,
+      ...(banner.tlsMismatch ? { terminal: true, code: 'TLS_MISMATCH' } : {}),
+    });
+  return !options.expect || options.expect.test(banner.line)
+    ? passed(banner.line, { details })
+    : failed(`expected a ${protocol} banner, got: ${banner.line}`, { details });
 }

@@ -1,5 +1,7 @@
 import type { ImapFlow } from 'imapflow';
+import { bannerCheck, GREETINGS } from './banner.js';
 import { goodbye, StepTimeoutError, withDeadline } from './deadline.js';
+import { type CheckContext, describeError, errored, failed, type Outcome, passed } from './outcome.js';
 import { plainTextReply, type TlsFix, watchForTls } from './tls-mismatch.js';
 import { verification } from './tls-options.js';
 
@@ -29,7 +31,8 @@ export class ImapFailure extends Error {
     super(message);
     this.name = 'ImapFailure';
     this.phase = phase;
-    this.code = code;
+    // imapflow passes codes of more than one type on: the report's is text.
+    this.code = String(code);
   }
 }
 
@@ -177,4 +180,44 @@ export async function deleteByUid(
 /** LOGOUT, waited for briefly (goodbye): the session's work is done either way. */
 export function logout(client: ImapFlow, timeoutMs: number): Promise<void> {
   return goodbye('logout', client.logout(), () => client.close(), timeoutMs);
+}
+
+export interface ImapCheckOptions {
+  /** Without a user, only the greeting is checked. */
+  endpoint: Omit<ImapEndpoint, 'user' | 'password'> & { user?: string; password?: string };
+  mailbox: string;
+}
+
+/**
+ * The greeting; with a user, a login and the mailbox opened (imapflow), then LOGOUT. A refused
+ * login is a failure (the server answered); no answer, an error; a TLS mismatch, terminal.
+ */
+export async function imapCheck(options: ImapCheckOptions, ctx: CheckContext): Promise<Outcome> {
+  const { endpoint, mailbox } = options;
+  if (!endpoint.user)
+    return bannerCheck(
+      { ...endpoint, tls: endpoint.tls === 'implicit', protocol: 'imap', expect: GREETINGS.imap },
+      ctx,
+    );
+  const details = {
+    kind: 'mailbox' as const,
+    host: endpoint.host,
+    port: endpoint.port,
+    tls: endpoint.tls,
+    mailbox,
+  };
+  try {
+    const { client, uidNext } = await openMailbox(
+      { ...endpoint, user: endpoint.user, password: endpoint.password ?? '' },
+      mailbox,
+      ctx,
+    );
+    await logout(client, ctx.timeoutMs);
+    return passed(`logged in as ${endpoint.user}, ${mailbox} opened`, { details: { ...details, uidNext } });
+  } catch (error) {
+    const failure = classifyImapError(error, 'connect');
+    const summary = `${endpoint.host}:${endpoint.port}: ${describeError(failure)}`;
+    const extra = { details, code: failure.code, terminal: failure.code === 'TLS_MISMATCH' };
+    return failure.phase === 'login' ? failed(summary, extra) : errored(summary, extra);
+  }
 }

@@ -136,3 +136,21 @@ export async function kubeClient(
     },
   };
 }
+
+/** The pods of a label selector, with their IP once they have one. */
+export async function podIPs(
+  kube: KubeClient,
+  namespace: string,
+  selector: string,
+  signal: AbortSignal,
+): Promise<{ name: string; ip?: string }[]> {
+  const pods = await kube.get(
+    `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods?labelSelector=${encodeURIComponent(selector)}`,
+    { signal },
+  );
+  const items = Array.isArray(pods.items) ? (pods.items as Json[]) : [];
+  return items.map((pod) => {
+    const ip = str(((pod.status ?? {}) as Json).podIP);
+    return { name: str(((pod.metadata ?? {}) as Json).name), ...(ip ? { ip } : {}) };
+  });
+}

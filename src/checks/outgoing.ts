@@ -19,6 +19,6 @@ export class SendFailure extends Error {
   constructor(code: string, message: string) {
     super(message);
     this.name = 'SendFailure';
-    this.code = code;
+    this.code = String(code);
   }
 }

@@ -34,6 +34,9 @@ export type CheckResult = InferOutput<typeof checkSchema>;
 export type Details = NonNullable<CheckResult['details']>;
 export type DetailsOf<K extends Details['kind']> = Extract<Details, { kind: K }>;
 
+/** What a protocol check found (src/checks/*): the details a gate check keeps of its last attempt. */
+export type Evidence = NonNullable<DetailsOf<'gate-check'>['evidence']>;
+
 /**
  * What a subcommand returns. The JSON document (ReportDocument) is this with the schema version
  * and the run-level metric families added by the output layer.

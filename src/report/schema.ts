@@ -85,10 +85,94 @@ const dnsStep = v.strictObject({
 
 const spfResult = v.picklist(['pass', 'fail', 'softfail', 'neutral', 'none', 'permerror', 'temperror']);
 
+/** What a protocol check found on its last attempt: the evidence a gate check keeps too. */
+const protocolDetails = [
+  v.strictObject({ kind: v.literal('command'), ...commandRun }),
+  v.strictObject({
+    kind: v.literal('banner'),
+    host: text,
+    port: count,
+    protocol: text,
+    tls: v.boolean(),
+    line: v.optional(text),
+    error: v.optional(text),
+  }),
+  v.strictObject({
+    kind: v.literal('mailbox'),
+    host: text,
+    port: count,
+    tls: text,
+    mailbox: text,
+    uidNext: v.optional(count),
+  }),
+  v.strictObject({
+    kind: v.literal('tls-certificate'),
+    host: text,
+    port: count,
+    protocol: text,
+    subject: text,
+    validTo: timestamp,
+    daysLeft: v.number(),
+  }),
+  v.strictObject({
+    kind: v.literal('dns-answers'),
+    query: text,
+    type: text,
+    answers: v.array(
+      v.union([
+        v.strictObject({ server: text, answer: texts }),
+        v.strictObject({ server: text, error: text }),
+      ]),
+    ),
+  }),
+  v.strictObject({
+    kind: v.literal('smtp-session'),
+    host: text,
+    port: count,
+    tls: text,
+    greeting: text,
+    /** The EHLO keywords (after STARTTLS when it was used): STARTTLS, AUTH, SIZE ... */
+    capabilities: texts,
+    authenticated: v.boolean(),
+    /** The RCPT TO reply, when the envelope was checked. */
+    rcpt: v.optional(text),
+  }),
+  v.strictObject({
+    kind: v.literal('http-responses'),
+    responses: v.array(
+      v.strictObject({
+        url: text,
+        status: v.optional(count),
+        /** The first line of the body, up to 120 characters. */
+        body: v.optional(text),
+        error: v.optional(text),
+      }),
+    ),
+  }),
+  v.strictObject({ kind: v.literal('redis-ping'), host: text, port: count, reply: v.optional(text) }),
+  v.strictObject({
+    kind: v.literal('postgres-query'),
+    host: text,
+    port: count,
+    query: text,
+    value: v.optional(text),
+  }),
+  v.strictObject({
+    kind: v.literal('parity'),
+    values: v.array(
+      v.union([v.strictObject({ target: text, value: text }), v.strictObject({ target: text, error: text })]),
+    ),
+  }),
+  v.strictObject({
+    kind: v.literal('rollout'),
+    objects: v.array(v.strictObject({ done: v.boolean(), terminal: v.boolean(), message: text })),
+  }),
+] as const;
+
 /** The typed data of a check, by kind: what the text format renders and CI reads. */
 export const detailsSchema = v.variant('kind', [
+  ...protocolDetails,
   v.strictObject({ kind: v.literal('hook'), ...commandRun }),
-  v.strictObject({ kind: v.literal('command'), ...commandRun }),
   v.strictObject({
     kind: v.literal('lock'),
     file: text,
@@ -153,23 +237,6 @@ export const detailsSchema = v.variant('kind', [
     ),
   }),
   v.strictObject({
-    kind: v.literal('banner'),
-    host: text,
-    port: count,
-    protocol: text,
-    tls: v.boolean(),
-    line: v.optional(text),
-    error: v.optional(text),
-  }),
-  v.strictObject({
-    kind: v.literal('mailbox'),
-    host: text,
-    port: count,
-    tls: text,
-    mailbox: text,
-    uidNext: v.optional(count),
-  }),
-  v.strictObject({
     kind: v.literal('probe-send'),
     via: v.picklist(['smtp', 'brevo', 'ses']),
     target: text,
@@ -209,6 +276,8 @@ export const detailsSchema = v.variant('kind', [
     timeToReadyMs: v.optional(milliseconds),
     /** The passing attempt's words, or the last failure's. */
     last: text,
+    /** The last attempt's data, when its kind of check gives any. */
+    evidence: v.optional(v.variant('kind', [...protocolDetails])),
   }),
   v.strictObject({
     kind: v.literal('spf-record'),

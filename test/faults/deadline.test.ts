@@ -168,7 +168,7 @@ describe('every subcommand ends within its deadline and pushes its failure', () 
       job,
     ]);
     expect(hung.exitCode).toBe(1);
-    expect(hung.stdout).toMatch(/FAIL +hang +not ready at the deadline: /);
+    expect(hung.stdout).toMatch(/ERROR +hang +not ready at the deadline: /);
     expect(await success(job, 'readiness_gate_success')).toBe(0);
     const left = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' })
       .split('\n')

@@ -87,6 +87,7 @@ describe("every subcommand's JSON satisfies schema/report.schema.json: passes, f
           checks: [
             { name: 'yes', kind: 'command', run: 'true' },
             { name: 'no', kind: 'command', run: 'false' },
+            { name: 'closed', kind: 'tcp', host: '127.0.0.1', port: 9 },
           ],
         },
       }),
@@ -101,7 +102,28 @@ describe("every subcommand's JSON satisfies schema/report.schema.json: passes, f
     });
     const waiting = await json(['readiness-gate', '--config', file, '--timeout', '1s']);
     expect(waiting.report.status).toBe('fail');
-    const skipped = await json(['readiness-gate', '--config', file, '--skip', '--reason', 'contract test']);
+    // A wrong answer fails, no answer is an error: in the checks, and in a metric label.
+    expect(waiting.report.checks.map((c) => [c.name, c.status])).toEqual([
+      ['yes', 'pass'],
+      ['no', 'fail'],
+      ['closed', 'error'],
+    ]);
+    const verdicts = waiting.report.metrics.find((m) => m.name === 'readiness_check_status_info')?.samples;
+    expect(verdicts?.map((s) => s.labels)).toEqual([
+      { check: 'yes', status: 'pass' },
+      { check: 'no', status: 'fail' },
+      { check: 'closed', status: 'error' },
+    ]);
+    const skipped = await json([
+      'readiness-gate',
+      '--config',
+      file,
+      '--only',
+      'no',
+      '--skip',
+      '--reason',
+      'contract test',
+    ]);
     expect(skipped.report.status).toBe('pass');
   });
 
@@ -144,7 +166,8 @@ describe("every subcommand's JSON satisfies schema/report.schema.json: passes, f
       '--connect-timeout',
       '1s',
     ]);
-    expect(verify.report.status).toBe('fail');
+    // Nothing listens on the spec's frontends here: no banner could be read, an error.
+    expect(verify.report.status).toBe('error');
     expect(new Set(kinds(verify.report))).toEqual(new Set(['banner']));
   });
 
@@ -153,7 +176,8 @@ describe("every subcommand's JSON satisfies schema/report.schema.json: passes, f
     expect([good.report.status, kinds(good.report)]).toEqual(['pass', ['mailbox']]);
     const bad = await json(probeArgs(lab, ['--verify-only']), probeEnv(lab, 'wrong-password-7'));
     expect(bad.report.status).toBe('fail');
-    expect(bad.report.checks[0]).toMatchObject({ status: 'error', error: { code: 'AUTH_FAILED' } });
+    // A refused login is the server's answer: a failure, with its code for machines.
+    expect(bad.report.checks[0]).toMatchObject({ status: 'fail', error: { code: 'AUTH_FAILED' } });
     const completion = await json(['completion', 'bash']);
     expect(completion.report.document?.text).toMatch(/^# mailops completion for bash/);
   });

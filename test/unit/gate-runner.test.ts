@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Probe } from '../../src/commands/readiness-gate/kinds/types.js';
+import type { Attempt } from '../../src/commands/readiness-gate/checks.js';
 import { runChecks } from '../../src/commands/readiness-gate/runner.js';
 import type { CheckSpec } from '../../src/commands/readiness-gate/schema.js';
 import type { Progress } from '../../src/output/progress.js';
@@ -7,16 +7,18 @@ import type { Progress } from '../../src/output/progress.js';
 const quiet: Progress = { live: false, begin() {}, update() {}, end() {}, close: () => Promise.resolve() };
 const spec = (name: string, attemptMs = 10_000) =>
   ({ name, kind: 'tcp', host: '127.0.0.1', port: 1, 'attempt-timeout': attemptMs }) as CheckSpec;
-/** A probe that hangs until its attempt is aborted, as a silent server does. */
-const hangs: Probe = ({ signal }) =>
-  new Promise((resolve) => signal.addEventListener('abort', () => resolve({ ok: false, detail: 'aborted' })));
+/** An attempt that hangs until its attempt is aborted, as a silent server does. */
+const hangs: Attempt = ({ signal }) =>
+  new Promise((resolve) =>
+    signal.addEventListener('abort', () => resolve({ status: 'error', summary: 'aborted' })),
+  );
 
 describe('the gate runner', () => {
   it('keeps the last real reason when the deadline cuts an attempt short', async () => {
     let calls = 0;
-    const probe: Probe = (ctx) =>
-      ++calls === 1 ? Promise.resolve({ ok: false, detail: 'HTTP 503' }) : hangs(ctx);
-    const [outcome] = await runChecks([{ spec: spec('api'), probe }], {
+    const probe: Attempt = (ctx) =>
+      ++calls === 1 ? Promise.resolve({ status: 'fail', summary: 'HTTP 503' }) : hangs(ctx);
+    const [outcome] = await runChecks([{ spec: spec('api'), attempt: probe }], {
       intervalMs: 10,
       signal: AbortSignal.timeout(300),
       progress: quiet,
@@ -26,7 +28,7 @@ describe('the gate runner', () => {
   });
 
   it('names an attempt that used up its own budget, and retries', async () => {
-    const [outcome] = await runChecks([{ spec: spec('slow', 50), probe: hangs }], {
+    const [outcome] = await runChecks([{ spec: spec('slow', 50), attempt: hangs }], {
       intervalMs: 10,
       signal: AbortSignal.timeout(400),
       progress: quiet,
@@ -41,10 +43,10 @@ describe('the gate runner', () => {
       [
         {
           spec: spec('stuck'),
-          probe: () =>
-            Promise.resolve({ ok: false, detail: 'exceeded its progress deadline', terminal: true }),
+          attempt: () =>
+            Promise.resolve({ status: 'fail', summary: 'exceeded its progress deadline', terminal: true }),
         },
-        { spec: spec('up'), probe: () => Promise.resolve({ ok: true, detail: 'PONG' }) },
+        { spec: spec('up'), attempt: () => Promise.resolve({ status: 'pass', summary: 'PONG' }) },
       ],
       { intervalMs: 10, signal: AbortSignal.timeout(5000), progress: quiet, once: false },
     );

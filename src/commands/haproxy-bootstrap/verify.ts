@@ -1,5 +1,5 @@
 import type { OptionValues, RunContext } from '../../cli/command-spec.js';
-import { readBanner } from '../../checks/banner.js';
+import { bannerCheck, GREETINGS } from '../../checks/banner.js';
 import type { Report } from '../../checks/types.js';
 import { describeValue } from '../../config/issues.js';
 import { readCaFile } from '../../config/secrets.js';
@@ -7,16 +7,17 @@ import { UsageError } from '../../errors.js';
 import { ReportBuilder } from '../../report/builder.js';
 import { isWildcard, loadSpec, type Protocol, protocolOf } from './spec-file.js';
 
-const BANNER: Record<Protocol, RegExp> = {
-  smtp: /^220[ -]/,
-  submission: /^220[ -]/,
-  smtps: /^220[ -]/,
-  imap: /^\* (OK|PREAUTH)\b/i,
-  imaps: /^\* (OK|PREAUTH)\b/i,
-  pop3: /^\+OK\b/,
-  pop3s: /^\+OK\b/,
-  sieve: /^("IMPLEMENTATION"|OK\b)/i,
-  other: /./,
+/** The greeting each frontend's backend should give. */
+const GREETING: Record<Protocol, RegExp | undefined> = {
+  smtp: GREETINGS.smtp,
+  submission: GREETINGS.smtp,
+  smtps: GREETINGS.smtp,
+  imap: GREETINGS.imap,
+  imaps: GREETINGS.imap,
+  pop3: GREETINGS.pop3,
+  pop3s: GREETINGS.pop3,
+  sieve: GREETINGS.sieve,
+  other: undefined,
 };
 const IMPLICIT_TLS = new Set<Protocol>(['smtps', 'imaps', 'pop3s']);
 
@@ -44,12 +45,14 @@ export async function run(values: OptionValues, ctx: RunContext): Promise<Report
         (isWildcard(f.bind.address) ? '127.0.0.1' : f.bind.address);
       const where = `${host}:${f.bind.port}`;
       ctx.progress.begin(f.name, `${protocol} banner through ${where}`);
-      const tls = IMPLICIT_TLS.has(protocol);
-      const banner = await readBanner(
+      const expect = GREETING[protocol];
+      const outcome = await bannerCheck(
         {
           host,
           port: f.bind.port,
-          tls,
+          tls: IMPLICIT_TLS.has(protocol),
+          protocol,
+          ...(expect ? { expect } : {}),
           insecure: values.insecure === true,
           tlsFix: {
             tls: `give frontend ${f.name} an implicit-TLS protocol (smtps, imaps, pop3s)`,
@@ -59,24 +62,15 @@ export async function run(values: OptionValues, ctx: RunContext): Promise<Report
         },
         { timeoutMs, signal: ctx.signal },
       );
-      const ok = 'line' in banner && BANNER[protocol].test(banner.line);
-      const summary =
-        'line' in banner
-          ? `${ok ? '' : `expected a ${protocol} banner, got: `}${banner.line} (via ${where})`
-          : `${where}: ${banner.error} (is backend ${f.backend} up?)`;
       record({
         name: `frontend ${f.name}`,
-        status: ok ? 'pass' : 'fail',
-        summary,
+        status: outcome.status,
+        summary:
+          outcome.status === 'error'
+            ? `${outcome.summary} (is backend ${f.backend} up?)`
+            : `${outcome.summary} (via ${where})`,
         since,
-        details: {
-          kind: 'banner',
-          host,
-          port: f.bind.port,
-          protocol,
-          tls,
-          ...('line' in banner ? { line: banner.line } : { error: banner.error }),
-        },
+        ...(outcome.details ? { details: outcome.details } : {}),
       });
     }),
   );

@@ -4,7 +4,7 @@ import { MailboxWatcher } from './mailbox.js';
 import { parseProbeOptions } from './options.js';
 import { ReportBuilder } from '../../report/builder.js';
 import { buildReport, type Trip } from './report.js';
-import { cleanup, prepare, type ProbeRun, send, wait } from './steps.js';
+import { cleanup, prepare, type ProbeRun, send, verifyMailbox, wait } from './steps.js';
 import { makeTag } from './tag.js';
 
 /**
@@ -30,9 +30,9 @@ export async function run(values: OptionValues, ctx: RunContext): Promise<Report
     if (opts.mode === 'dry-run') {
       await send(probe, true);
     } else if (opts.mode === 'verify-only') {
-      await prepare(probe, true);
+      await verifyMailbox(probe);
     } else {
-      await prepare(probe, false);
+      await prepare(probe);
       const acceptedAt = trip.failure ? undefined : await send(probe, false);
       const uid = acceptedAt === undefined ? undefined : await wait(probe, acceptedAt);
       // No cleanup after a refused login or once the run was stopped: neither would get through.

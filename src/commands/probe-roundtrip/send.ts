@@ -1,8 +1,8 @@
 import { sendBrevo } from '../../checks/brevo-send.js';
-import type { OutgoingProbe, SendOutcome } from '../../checks/outgoing.js';
+import { type OutgoingProbe, SendFailure, type SendOutcome } from '../../checks/outgoing.js';
 import { sendSes } from '../../checks/ses-send.js';
-import { checkSmtpEnvelope } from '../../checks/smtp-envelope.js';
-import { sendSmtp } from '../../checks/smtp-send.js';
+import { smtpCheck } from '../../checks/smtp.js';
+import { type SmtpEndpoint, sendSmtp } from '../../checks/smtp-send.js';
 import type { Sender } from './options.js';
 
 /** Where the probe goes, for progress lines and failure reasons. */
@@ -33,7 +33,7 @@ export function sendProbe(
   switch (sender.via) {
     case 'smtp':
       return options.dry
-        ? checkSmtpEnvelope(sender.smtp, message, options)
+        ? checkEnvelope(sender.smtp, message, options)
         : sendSmtp(sender.smtp, message, options);
     case 'brevo': {
       const sandbox: Record<string, string> = options.dry ? { 'X-Sib-Sandbox': 'drop' } : {};
@@ -42,4 +42,22 @@ export function sendProbe(
     case 'ses':
       return sendSes(sender.ses, options.dry ? { ...message, to: SES_SIMULATOR } : message, options);
   }
+}
+
+/** The SMTP dry run: the readiness gate's SMTP check, taken on to RCPT TO and RSET. */
+async function checkEnvelope(
+  endpoint: SmtpEndpoint,
+  message: OutgoingProbe,
+  options: { timeoutMs: number; signal?: AbortSignal },
+): Promise<SendOutcome> {
+  const started = Date.now();
+  const outcome = await smtpCheck(
+    { endpoint, envelope: { from: message.from, to: message.to } },
+    { timeoutMs: options.timeoutMs, signal: options.signal ?? new AbortController().signal },
+  );
+  // The probe names the sending side itself.
+  const said = outcome.summary.replace(`${endpoint.host}:${endpoint.port}: `, '');
+  if (outcome.status !== 'pass') throw new SendFailure(outcome.code ?? 'ERROR', said);
+  const acceptedAt = Date.now();
+  return { response: said, acceptedAt, durationMs: acceptedAt - started };
 }

@@ -2,7 +2,8 @@ import type { RunContext } from '../../cli/command-spec.js';
 import { trustedVerdicts } from '../../checks/auth-results.js';
 import { headerValues } from '../../checks/headers.js';
 import { stopReason } from '../../checks/deadline.js';
-import { classifyImapError } from '../../checks/imap.js';
+import { classifyImapError, imapCheck } from '../../checks/imap.js';
+import { resultOf } from '../../checks/outcome.js';
 import { type OutgoingProbe, SendFailure } from '../../checks/outgoing.js';
 import { parseHops } from '../../checks/received.js';
 import { formatDuration } from '../../config/duration.js';
@@ -41,7 +42,7 @@ const mailbox = ({ opts, watcher }: ProbeRun) => ({
  * Logs in and opens the mailbox. A refused login fails the run (before anything
  * is sent); a server that does not answer yet only warns, since the wait retries.
  */
-export async function prepare(run: ProbeRun, strict: boolean): Promise<void> {
+export async function prepare(run: ProbeRun): Promise<void> {
   const since = Date.now();
   run.ctx.progress.begin('imap.prepare', `connecting to ${imapAt(run)}`);
   try {
@@ -64,12 +65,25 @@ export async function prepare(run: ProbeRun, strict: boolean): Promise<void> {
       error: { code: failure.code, message: failure.message },
     });
     if (failure.phase === 'login') fail(run, 'auth', `${imapAt(run)}: ${failure.message}`);
-    else if (strict || run.ctx.signal.aborted) fail(run, 'connect', `${imapAt(run)}: ${failure.message}`);
+    else if (run.ctx.signal.aborted) fail(run, 'connect', `${imapAt(run)}: ${failure.message}`);
     else
       run.ctx.log.warn(
         `imap not ready before the send (${failure.message}); sending anyway, the wait retries`,
       );
   }
+}
+
+/** --verify-only: the readiness gate's IMAP check (login, the mailbox opened, LOGOUT). */
+export async function verifyMailbox(run: ProbeRun): Promise<void> {
+  const since = Date.now();
+  run.ctx.progress.begin('imap.prepare', `connecting to ${imapAt(run)}`);
+  const outcome = await imapCheck(
+    { endpoint: run.opts.imap, mailbox: run.opts.mailbox },
+    { signal: run.ctx.signal, timeoutMs: run.opts.connectTimeoutMs },
+  );
+  run.report.check({ name: 'imap.prepare', since, ...resultOf(outcome) });
+  if (outcome.status !== 'pass')
+    fail(run, outcome.code === 'AUTH_FAILED' ? 'auth' : 'connect', outcome.summary);
 }
 
 /** Submits the probe (or, in a dry run, checks the send path); returns when it was accepted. */

@@ -16,7 +16,8 @@ export function gateReport(
   for (const o of outcomes)
     report.check({
       name: o.name,
-      status: o.ready ? 'pass' : 'fail',
+      // Not ready: the last attempt's verdict, a wrong answer (fail) or none (error).
+      status: o.ready ? 'pass' : o.status,
       summary: o.ready
         ? o.detail
         : `${o.terminal ? 'failed for good' : 'not ready at the deadline'}: ${o.detail}`,
@@ -30,7 +31,9 @@ export function gateReport(
         attempts: o.attempts,
         ...(o.timeToReadyMs === undefined ? {} : { timeToReadyMs: o.timeToReadyMs }),
         last: o.detail,
+        ...(o.evidence ? { evidence: o.evidence } : {}),
       },
+      ...(!o.ready && o.code ? { error: { code: o.code, message: o.detail } } : {}),
     });
   const skipped = options.skippedReason !== undefined;
   const summary = skipped
@@ -53,6 +56,11 @@ export function gateReport(
         'readiness_check_success',
         'Whether the check was ready by the deadline.',
         outcomes.map((o) => ({ labels: { check: o.name }, value: o.ready ? 1 : 0 })),
+      ),
+      gaugeFamily(
+        'readiness_check_status_info',
+        'The last verdict of each check, 1 per check: pass, fail (a wrong answer) or error (no answer).',
+        outcomes.map((o) => ({ labels: { check: o.name, status: o.ready ? 'pass' : o.status }, value: 1 })),
       ),
       gaugeFamily(
         'readiness_check_time_to_ready_seconds',

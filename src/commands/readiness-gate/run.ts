@@ -2,7 +2,7 @@ import type { OptionValues, RunContext } from '../../cli/command-spec.js';
 import type { Report } from '../../checks/types.js';
 import { UsageError } from '../../errors.js';
 import { writeFileAtomic } from '../../output/atomic-write.js';
-import { probeFor } from './kinds/index.js';
+import { attemptFor } from './checks.js';
 import { junitXml } from './junit.js';
 import { gateReport } from './report.js';
 import { runChecks } from './runner.js';
@@ -29,7 +29,7 @@ export async function run(values: OptionValues, ctx: RunContext): Promise<Report
   if (skip) ctx.log.warn(`READINESS GATE SKIPPED: ${reason}`);
 
   const checks = await Promise.all(
-    chosen.map(async (spec) => ({ spec, probe: await probeFor(spec, ctx.env) })),
+    chosen.map(async (spec) => ({ spec, attempt: await attemptFor(spec, ctx.env) })),
   );
   const outcomes = await runChecks(checks, {
     intervalMs: values.interval as number,

@@ -2,7 +2,9 @@ import { durationText } from '../../config/duration.js';
 import { sleep } from '../../checks/deadline.js';
 import type { Progress } from '../../output/progress.js';
 import type { CheckSpec } from './schema.js';
-import type { Probe } from './kinds/types.js';
+import { describeError, type Outcome } from '../../checks/outcome.js';
+import type { Evidence } from '../../checks/types.js';
+import type { Attempt } from './checks.js';
 
 export interface CheckOutcome {
   name: string;
@@ -13,6 +15,12 @@ export interface CheckOutcome {
   timeToReadyMs?: number;
   /** The passing attempt's detail, or the last failure's. */
   detail: string;
+  /** The last attempt's status: fail (a wrong answer) or error (no answer) for a check not ready. */
+  status: Outcome['status'];
+  /** The last attempt's data, when its kind of check gives any. */
+  evidence?: Evidence;
+  /** Why the last attempt did not pass, for machines (AUTH_FAILED, TLS_MISMATCH ...). */
+  code?: string;
   terminal: boolean;
   durationMs: number;
 }
@@ -25,16 +33,17 @@ const DEFAULT_ATTEMPT_MS = 10_000;
  * `once`: a single attempt each (the report-only run of a skipped gate).
  */
 export async function runChecks(
-  checks: { spec: CheckSpec; probe: Probe }[],
+  checks: { spec: CheckSpec; attempt: Attempt }[],
   options: { intervalMs: number; signal: AbortSignal; progress: Progress; once: boolean },
 ): Promise<CheckOutcome[]> {
   const started = Date.now();
   return Promise.all(
-    checks.map(async ({ spec, probe }): Promise<CheckOutcome> => {
+    checks.map(async ({ spec, attempt: check }): Promise<CheckOutcome> => {
       const budget = spec['attempt-timeout'] ?? DEFAULT_ATTEMPT_MS;
       options.progress.begin(spec.name, `${spec.kind} check, up to ${durationText(budget)} an attempt`);
       let attempts = 0;
       let detail = 'not attempted before the deadline';
+      let last: Outcome = { status: 'error', summary: detail };
       const outcome = (ready: boolean, terminal: boolean): CheckOutcome => {
         const durationMs = Date.now() - started;
         return {
@@ -44,6 +53,9 @@ export async function runChecks(
           attempts,
           ...(ready ? { timeToReadyMs: durationMs } : {}),
           detail,
+          status: last.status,
+          ...(last.details ? { evidence: last.details } : {}),
+          ...(last.code ? { code: last.code } : {}),
           terminal,
           durationMs,
         };
@@ -52,19 +64,21 @@ export async function runChecks(
         if (options.signal.aborted) break;
         attempts++;
         const attempt = AbortSignal.any([options.signal, AbortSignal.timeout(budget)]);
-        const result = await probe({ signal: attempt, timeoutMs: budget }).catch((error: unknown) => ({
-          ok: false,
-          detail: error instanceof Error ? error.message : String(error),
-          terminal: false,
-        }));
-        if (!result.ok && attempt.aborted) {
+        const result: Outcome = await check({ signal: attempt, timeoutMs: budget }).catch(
+          (error: unknown): Outcome => ({ status: 'error', summary: describeError(error) }),
+        );
+        if (result.status !== 'pass' && attempt.aborted) {
           // Cut short by the gate's deadline: the previous attempt's reason is the one worth reporting.
           if (options.signal.aborted && attempts > 1) break;
+          last = { ...result, status: 'error' };
           detail = options.signal.aborted
             ? 'no answer before the deadline'
             : `no answer within ${durationText(budget)}`;
-        } else detail = result.detail;
-        if (result.ok) {
+        } else {
+          last = result;
+          detail = result.summary;
+        }
+        if (result.status === 'pass') {
           options.progress.end(spec.name, 'pass', `${detail} (attempt ${attempts})`);
           return outcome(true, false);
         }

@@ -1,0 +1,65 @@
+import type { Socket } from 'node:net';
+import { durationText } from '../config/duration.js';
+import { goodbye } from './deadline.js';
+import { type CheckContext, describeError, errored, failed, type Outcome, passed } from './outcome.js';
+
+export interface PostgresOptions {
+  host: string;
+  port: number;
+  database: string;
+  user: string;
+  password?: string;
+  query: string;
+  /** The first column of the first row, as text; absent: any answer. */
+  expect?: string;
+}
+
+/** Connects (node-postgres, loaded on first use), runs the query, and compares the first column of the first row. */
+export async function postgresCheck(
+  options: PostgresOptions,
+  { signal, timeoutMs }: CheckContext,
+): Promise<Outcome> {
+  const { default: pg } = await import('pg');
+  const { host, port, query } = options;
+  const client = new pg.Client({
+    host,
+    port,
+    database: options.database,
+    user: options.user,
+    ...(options.password ? { password: options.password } : {}),
+    connectionTimeoutMillis: timeoutMs,
+    query_timeout: timeoutMs,
+  });
+  client.on('error', () => undefined);
+  // node-postgres' end() waits for the server to close: a silent server would hold it for good.
+  const hangUp = () =>
+    (client as unknown as { connection?: { stream?: Socket } }).connection?.stream?.destroy();
+  signal.addEventListener('abort', hangUp, { once: true });
+  const details = { kind: 'postgres-query' as const, host, port, query };
+  try {
+    await client.connect();
+    const result = await client.query({ text: query, rowMode: 'array' });
+    const first = (result.rows[0] as unknown[] | undefined)?.[0];
+    // node-postgres gives text, numbers, booleans, dates, JSON; int8 and numeric come as text.
+    const value =
+      first === undefined || first === null
+        ? 'no value'
+        : typeof first === 'string'
+          ? first
+          : JSON.stringify(first);
+    if (options.expect !== undefined && value !== options.expect)
+      return failed(`${query}: got ${value}, expected ${options.expect}`, { details: { ...details, value } });
+    return passed(`${query}: ${value}`, { details: { ...details, value } });
+  } catch (error) {
+    const why = signal.aborted ? `no answer within ${durationText(timeoutMs)}` : describeError(error);
+    // PostgreSQL's own errors (auth refused, a bad query) carry a SQLSTATE; anything else is no answer.
+    const answered =
+      typeof (error as { code?: unknown }).code === 'string' &&
+      /^[0-9A-Z]{5}$/.test((error as { code: string }).code);
+    return (answered ? failed : errored)(`${host}:${port}: ${why}`, { details });
+  } finally {
+    signal.removeEventListener('abort', hangUp);
+    if (signal.aborted) hangUp();
+    else await goodbye('postgres terminate', client.end(), hangUp, timeoutMs);
+  }
+}

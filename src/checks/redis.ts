@@ -1,0 +1,53 @@
+import { durationText } from '../config/duration.js';
+import { type CheckContext, describeError, errored, failed, type Outcome, passed } from './outcome.js';
+
+export interface RedisOptions {
+  host: string;
+  port: number;
+  user?: string;
+  password?: string;
+  /** TLS with verification against `ca` (else the system store), unless insecure. */
+  tls?: { ca?: string; insecure: boolean };
+}
+
+/** AUTH (when a password is given) and PING answered by PONG, through node-redis (loaded on first use). */
+export async function redisCheck(
+  options: RedisOptions,
+  { signal, timeoutMs }: CheckContext,
+): Promise<Outcome> {
+  const { createClient } = await import('redis');
+  const { host, port, tls } = options;
+  const client = createClient({
+    socket: {
+      host,
+      port,
+      connectTimeout: timeoutMs,
+      // Attempts are retried on their caller's schedule: node-redis must not reconnect behind it.
+      reconnectStrategy: false,
+      ...(tls
+        ? { tls: true as const, rejectUnauthorized: !tls.insecure, ...(tls.ca ? { ca: tls.ca } : {}) }
+        : {}),
+    },
+    ...(options.user ? { username: options.user } : {}),
+    ...(options.password ? { password: options.password } : {}),
+  });
+  client.on('error', () => undefined);
+  const stop = () => client.destroy();
+  signal.addEventListener('abort', stop, { once: true });
+  const details = { kind: 'redis-ping' as const, host, port };
+  try {
+    await client.connect();
+    const reply = await client.ping();
+    return reply === 'PONG'
+      ? passed('PING answered PONG', { details: { ...details, reply } })
+      : failed(`PING answered ${reply}`, { details: { ...details, reply } });
+  } catch (error) {
+    const why = signal.aborted ? `no answer within ${durationText(timeoutMs)}` : describeError(error);
+    // A refused AUTH is Redis's answer; anything else is no answer.
+    const refused = /WRONGPASS|NOAUTH|NOPERM/.test(String((error as Error).message));
+    return (refused ? failed : errored)(`${host}:${port}: ${why}`, { details });
+  } finally {
+    signal.removeEventListener('abort', stop);
+    if (client.isOpen) client.destroy();
+  }
+}
