@@ -2,8 +2,11 @@ import { type Command, Option } from 'commander';
 import { durationText } from '../config/duration.js';
 import { durationArg, listArg, pairsArg, portArg, positiveIntArg } from './parsers.js';
 
-/** What a flag takes; the same kind drives the flag parser and the config-file schema. */
-/** list: a repeatable string (several in the env var, comma-separated); pairs: repeatable name=value. */
+/**
+ * What a flag takes; the same kind drives the flag parser, the config-file schema and the type
+ * of the parsed value. list: a repeatable string (several in the env var, comma-separated);
+ * pairs: repeatable name=value; a list of words: one of them.
+ */
 export type OptionKind =
   'string' | 'duration' | 'port' | 'count' | 'flag' | 'pairs' | 'list' | readonly string[];
 
@@ -15,7 +18,35 @@ export interface OptionDef {
   description: string;
   kind: OptionKind;
   default?: string | number | boolean;
+  /** A run cannot do without it: what it expects, for "--dest: expected <this>, got nothing". */
+  required?: string;
 }
+
+/** The value an option of a kind parses to. */
+type KindValue<K> = K extends 'string'
+  ? string
+  : K extends 'duration' | 'port' | 'count'
+    ? number
+    : K extends 'flag'
+      ? boolean
+      : K extends 'pairs'
+        ? Readonly<Record<string, string>>
+        : K extends 'list'
+          ? readonly string[]
+          : K extends readonly (infer Choice)[]
+            ? Choice
+            : never;
+
+/**
+ * A command's option values by long flag name, typed from their declaration: always there when
+ * required, defaulted or a flag; possibly undefined otherwise.
+ */
+export type OptionValuesOf<Defs extends readonly OptionDef[]> = {
+  readonly [D in Defs[number] as D['name']]: D extends
+    { kind: 'flag' } | { required: string } | { default: unknown }
+    ? KindValue<D['kind']>
+    : KindValue<D['kind']> | undefined;
+};
 
 export function envName(name: string): string {
   return `MAILOPS_${name.toUpperCase().replace(/-/g, '_')}`;
@@ -40,7 +71,9 @@ export function addOptions(command: Command, defs: readonly OptionDef[]): void {
       command.addOption(new Option(`--${def.name}`, `${def.description} (env: ${envName(def.name)}=true)`));
       continue;
     }
-    const option = new Option(`--${def.name} ${def.arg ?? '<value>'}`, def.description).env(
+    // A default already fills a required option; only one without a default must be given.
+    const needed = def.required !== undefined && def.default === undefined ? ' (required)' : '';
+    const option = new Option(`--${def.name} ${def.arg ?? '<value>'}`, def.description + needed).env(
       envName(def.name),
     );
     if (Array.isArray(def.kind)) option.choices(def.kind as readonly string[]);

@@ -8,8 +8,8 @@ import { render } from '../output/render.js';
 import type { Report } from '../checks/types.js';
 import { durationText } from '../config/duration.js';
 import { ExitCode, MailopsError, PushError, UsageError } from '../errors.js';
-import type { CommandSpec, OptionValues } from './command-spec.js';
-import { envName } from './option-defs.js';
+import type { ArgDef, CommandSpec, ValuesOf } from './command-spec.js';
+import { envName, type OptionDef } from './option-defs.js';
 import { exitCodeFor } from './exit-code.js';
 import { envFlag, resolveGlobals } from './resolve-globals.js';
 import { RunTrace } from './run-trace.js';
@@ -21,13 +21,17 @@ export interface CliIo {
   env: NodeJS.ProcessEnv;
 }
 
-/** The command's options by long flag name: flag, then env (strict for booleans), then config section, then default. */
+/**
+ * The command's values by long flag name: flag, then env (strict for booleans), then config
+ * section, then default; an option the command requires and did not get is a usage error. They
+ * are typed by the command's declaration (SpecValues), which this resolution follows.
+ */
 function commandOptions(
   spec: CommandSpec,
   command: Command,
   section: Record<string, unknown> | undefined,
   env: NodeJS.ProcessEnv,
-): OptionValues {
+): ValuesOf<readonly OptionDef[], readonly ArgDef[]> {
   // A parent that declares the same flag (backup-rsync and backup-rsync list both take --dest)
   // receives it even when it follows the subcommand's name: look there too.
   const parent = command.parent?.parent ? command.parent : undefined;
@@ -48,9 +52,18 @@ function commandOptions(
     else if (fromFlagEnv !== undefined) values[def.name] = fromFlagEnv;
     else if (section?.[def.name] !== undefined) values[def.name] = section[def.name];
     else values[def.name] = given[key] ?? (def.kind === 'flag' ? false : undefined);
+    if (def.required && isEmpty(values[def.name]))
+      throw new UsageError(`--${def.name}: expected ${def.required}, got nothing`);
   }
-  return values;
+  return values as ValuesOf<readonly OptionDef[], readonly ArgDef[]>;
 }
+
+/** Nothing given: no value, an empty string, list or mapping (a config file's `source: {}`). */
+const isEmpty = (value: unknown) =>
+  value === undefined ||
+  value === '' ||
+  (Array.isArray(value) && value.length === 0) ||
+  (typeof value === 'object' && value !== null && Object.keys(value).length === 0);
 
 function camelCase(name: string): string {
   return name.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());

@@ -8,6 +8,7 @@ import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
+import type { SpecValues } from '../../src/cli/command-spec.js';
 import { commandSpecs } from '../../src/commands/index.js';
 import { probeRoundtrip } from '../../src/commands/probe-roundtrip/spec.js';
 import { parseConfig } from '../../src/config/load.js';
@@ -105,10 +106,12 @@ describe('deploy/kubernetes', () => {
       Object.fromEntries(commandSpecs.map((s) => [s.name, sectionSchema(s.options)])),
     );
     const probe = config['probe-roundtrip'] as Record<string, unknown>;
-    const defaults = Object.fromEntries(probeRoundtrip.options.map((o) => [o.name, o.default]));
+    const defaults = Object.fromEntries(
+      probeRoundtrip.options.map((o) => [o.name, 'default' in o ? o.default : undefined]),
+    );
     const args = pod.containers[0]!.args;
     expect(parseDuration(args[args.indexOf('--timeout') + 1]!)).toBeGreaterThanOrEqual(
-      probeRoundtrip.defaultTimeoutMs({ ...defaults, ...probe }),
+      probeRoundtrip.defaultTimeoutMs({ ...defaults, ...probe } as SpecValues<typeof probeRoundtrip>),
     );
     expect(pod.containers[0]!.env!.every((e) => e.valueFrom?.secretKeyRef)).toBe(true);
   });

@@ -1,6 +1,9 @@
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { CommandSpec } from '../../src/cli/command-spec.js';
+import type { OptionDef } from '../../src/cli/option-defs.js';
+import { commandSpecs } from '../../src/commands/index.js';
 import { mailops } from '../helpers/cli.js';
 import { recordFault, runTimed } from '../helpers/faults.js';
 import { tempDir } from '../helpers/scratch.js';
@@ -124,5 +127,49 @@ describe('bad input is exit 2 with one line naming the field, never exit 3', () 
       file,
     ]);
     expect(line).toBe(`mailops: --to: expected a directory to restore into, got a file: ${file}`);
+  });
+});
+
+/** Every command (subcommands too) with the words that run it. */
+const commandPaths = (specs: readonly CommandSpec[], parent: string[] = []): [string[], CommandSpec][] =>
+  specs.flatMap((spec) => {
+    const path = [...parent, spec.name];
+    return [[path, spec] as [string[], CommandSpec], ...commandPaths(spec.subcommands ?? [], path)];
+  });
+
+/** A value each kind accepts on the command line. */
+const given = (def: OptionDef): string => (def.kind === 'pairs' ? 'a=/nonexistent' : '/nonexistent');
+
+describe('a required option left out or empty is named, with what it expects', () => {
+  const cases = commandPaths(commandSpecs).flatMap(([path, spec]) =>
+    spec.options
+      .filter((def) => def.required)
+      .map((def) => ({ path, spec, def, label: `${path.join(' ')} --${def.name}` })),
+  );
+
+  it('covers every command that declares one', () => {
+    expect(new Set(cases.map((c) => c.path.join(' ')))).toEqual(
+      new Set([
+        'backup-rsync',
+        'backup-rsync list',
+        'backup-rsync verify',
+        'backup-rsync restore',
+        'haproxy-bootstrap',
+        'haproxy-bootstrap verify',
+        'probe-roundtrip',
+      ]),
+    );
+  });
+
+  it.each(cases)('$label', async ({ path, spec, def }) => {
+    // The others required are given, so this one is the first missing; one with a default is emptied.
+    const others = spec.options
+      .filter((o) => o.required && o.default === undefined && o.name !== def.name)
+      .flatMap((o) => [`--${o.name}`, given(o)]);
+    const missing = def.default === undefined ? [] : [`--${def.name}`, ''];
+    const result = await mailops([...path, ...others, ...missing]);
+    expect(result.exitCode, result.stderr).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(`mailops: --${def.name}: expected ${def.required}, got nothing`);
   });
 });

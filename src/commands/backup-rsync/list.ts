@@ -1,11 +1,14 @@
-import type { OptionValues, RunContext } from '../../cli/command-spec.js';
+import { resolve } from 'node:path';
+import type { RunContext } from '../../cli/command-spec.js';
+import type { OptionValuesOf } from '../../cli/option-defs.js';
+import type { listOptions } from './spec.js';
 import type { Report } from '../../checks/types.js';
 import { leftovers, listSnapshots } from './store.js';
-import { requiredPath, snapshotReport } from './select.js';
+import { snapshotReport } from './select.js';
 
 /** Snapshots with date, size, new bytes and status; partial leftovers are listed as such. */
-export async function run(values: OptionValues, ctx: RunContext): Promise<Report> {
-  const dest = requiredPath(values, 'dest', 'the backup destination');
+export async function run(values: OptionValuesOf<typeof listOptions>, ctx: RunContext): Promise<Report> {
+  const dest = resolve(values.dest);
   const report = snapshotReport('list', ctx);
   const snapshots = await listSnapshots(dest);
   const { staging } = await leftovers(dest);

@@ -1,19 +1,21 @@
 import { mkdir, readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { OptionValues, RunContext } from '../../cli/command-spec.js';
+import { join, resolve } from 'node:path';
+import type { RunContext } from '../../cli/command-spec.js';
+import type { OptionValuesOf } from '../../cli/option-defs.js';
+import type { restoreOptions } from './spec.js';
 import { describeRsync, runRsync } from '../../checks/rsync.js';
 import type { Report } from '../../checks/types.js';
 import { itemized } from './listing.js';
 import { describeValue } from '../../config/issues.js';
 import { UsageError } from '../../errors.js';
-import { completeSnapshot, itemizedChanges, manifestCheck, requiredPath, snapshotReport } from './select.js';
+import { completeSnapshot, itemizedChanges, manifestCheck, snapshotReport } from './select.js';
 
 /**
  * Restores one source of a snapshot. An empty target is filled; a non-empty one
  * gets a preview (what would change, what would be deleted) and is only
  * overwritten with --force. The restored tree is then checked against the manifest.
  */
-export async function run(values: OptionValues, ctx: RunContext): Promise<Report> {
+export async function run(values: OptionValuesOf<typeof restoreOptions>, ctx: RunContext): Promise<Report> {
   const snapshot = await completeSnapshot(values);
   const name = values.name;
   const source = snapshot.manifest?.sources.find((s) => s.name === name);
@@ -23,7 +25,7 @@ export async function run(values: OptionValues, ctx: RunContext): Promise<Report
       `--name: expected a source of snapshot ${snapshot.id} (${known}), got ${describeValue(name)}`,
     );
   }
-  const to = requiredPath(values, 'to', 'the directory to restore into');
+  const to = resolve(values.to);
   const report = snapshotReport('restore', ctx);
   const from = `${join(snapshot.dir, source.name)}/`;
   const kind = await stat(to).then(
@@ -61,7 +63,7 @@ export async function run(values: OptionValues, ctx: RunContext): Promise<Report
 
   let status: Report['status'] = 'pass';
   let summary: string;
-  if (!empty && values.force !== true) {
+  if (!empty && !values.force) {
     status = 'fail';
     summary = `Restore REFUSED: ${to} is not empty (${changing} to write, ${deleting} to delete); rerun with --force`;
   } else {

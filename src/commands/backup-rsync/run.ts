@@ -1,14 +1,14 @@
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { isAbsolute, join, resolve } from 'node:path';
-import type { OptionValues, RunContext } from '../../cli/command-spec.js';
+import { join, resolve } from 'node:path';
+import type { RunContext } from '../../cli/command-spec.js';
+import type { OptionValuesOf } from '../../cli/option-defs.js';
+import type { backupOptions } from './spec.js';
 import { periodId, type Period } from '../../checks/period.js';
 import { stopReason } from '../../checks/deadline.js';
 import { describeRsync, progressBar, rsyncVerdict, slowest } from '../../checks/rsync.js';
 import { runShell } from '../../process/run-process.js';
 import type { Report } from '../../checks/types.js';
-import { describeValue } from '../../config/issues.js';
-import { UsageError } from '../../errors.js';
 import { holdDestination, type LockHolder } from './lock.js';
 import { ReportBuilder } from '../../report/builder.js';
 import { copyTree } from './copy-tree.js';
@@ -44,26 +44,20 @@ interface BackupOptions {
   lockStaleAfterMs: number;
 }
 
-function parseOptions(values: OptionValues): BackupOptions {
-  const pairs = (values.source ?? {}) as Record<string, string>;
-  const sources = Object.entries(pairs).map(([name, path]) => ({ name, path: resolve(path) }));
-  if (sources.length === 0) throw new UsageError('--source: expected at least one name=path, got nothing');
-  const dest = values.dest;
-  if (typeof dest !== 'string' || !dest)
-    throw new UsageError(`--dest: expected a directory, got ${describeValue(dest)}`);
+function parseOptions(values: OptionValuesOf<typeof backupOptions>): BackupOptions {
   return {
-    sources,
-    dest: isAbsolute(dest) ? dest : resolve(dest),
-    keep: values.keep as number,
-    period: values.period as Period,
-    acls: values.acls === true,
-    xattrs: values.xattrs === true,
+    sources: Object.entries(values.source).map(([name, path]) => ({ name, path: resolve(path) })),
+    dest: resolve(values.dest),
+    keep: values.keep,
+    period: values.period,
+    acls: values.acls,
+    xattrs: values.xattrs,
     // rsync copies one file at a time: a run per core fills them; beyond four, disks not cores limit.
     // Worked out here, not as the option's default: node:os would load on every start, --help too.
-    parallel: (values.parallel as number | undefined) ?? Math.min(4, availableParallelism()),
-    preHook: values['pre-hook'] as string | undefined,
-    postHook: values['post-hook'] as string | undefined,
-    lockStaleAfterMs: values['lock-stale-after'] as number,
+    parallel: values.parallel ?? Math.min(4, availableParallelism()),
+    preHook: values['pre-hook'],
+    postHook: values['post-hook'],
+    lockStaleAfterMs: values['lock-stale-after'],
   };
 }
 
@@ -73,7 +67,7 @@ function parseOptions(values: OptionValues): BackupOptions {
  * atomic promotion, post-hook, retention. A failed run promotes nothing and
  * deletes nothing; no run ever writes into an existing snapshot.
  */
-export async function run(values: OptionValues, ctx: RunContext): Promise<Report> {
+export async function run(values: OptionValuesOf<typeof backupOptions>, ctx: RunContext): Promise<Report> {
   const opts = parseOptions(values);
   const startedAt = Date.now();
   // Unique among runs on this host (the lock allows one at a time); node:crypto costs 9 ms to load.

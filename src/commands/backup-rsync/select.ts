@@ -1,5 +1,4 @@
-import { isAbsolute, resolve } from 'node:path';
-import type { OptionValues } from '../../cli/command-spec.js';
+import { resolve } from 'node:path';
 import { describeValue } from '../../config/issues.js';
 import { UsageError } from '../../errors.js';
 import type { Progress } from '../../output/progress.js';
@@ -7,16 +6,12 @@ import { ReportBuilder } from '../../report/builder.js';
 import { algorithmOf, type Checksums, checksumTree, compareChecksums, readChecksums } from './manifest.js';
 import { listSnapshots, type Snapshot } from './store.js';
 
-export function requiredPath(values: OptionValues, name: string, what: string): string {
-  const value = values[name];
-  if (typeof value !== 'string' || !value)
-    throw new UsageError(`--${name}: expected ${what}, got ${describeValue(value)}`);
-  return isAbsolute(value) ? value : resolve(value);
-}
-
 /** The complete snapshot named by --snapshot, or a usage error listing the ones there are. */
-export async function completeSnapshot(values: OptionValues): Promise<Snapshot> {
-  const dest = requiredPath(values, 'dest', 'the backup destination');
+export async function completeSnapshot(values: {
+  dest: string;
+  snapshot: string | undefined;
+}): Promise<Snapshot> {
+  const dest = resolve(values.dest);
   const id = values.snapshot;
   const snapshots = (await listSnapshots(dest)).filter((s) => s.manifest);
   const found = snapshots.find((s) => s.id === id);

@@ -1,115 +1,141 @@
-import type { CommandSpec } from '../../cli/command-spec.js';
-import type { OptionDef } from '../../cli/option-defs.js';
+import { command } from '../../cli/command-spec.js';
 import { LOCK_STALE_AFTER_MS } from './lease.js';
 
-const dest: OptionDef = {
+const dest = {
   name: 'dest',
   arg: '<dir>',
   description: 'backup destination holding the snapshots',
   kind: 'string',
-};
-const snapshot: OptionDef = {
+  required: 'the backup destination',
+} as const;
+const snapshot = {
   name: 'snapshot',
   arg: '<id>',
   description: 'snapshot id: the period, e.g. 2026-47',
   kind: 'string',
-};
+} as const;
 const HOUR = 3_600_000;
 
-const list: CommandSpec = {
+export const listOptions = [dest] as const;
+
+export const list = command({
   name: 'list',
   configKey: 'backup-rsync-list',
   summary: 'list snapshots with date, size, new bytes and status',
   defaultJob: 'backup',
   metricPrefix: 'backup_list',
-  options: [dest],
+  options: listOptions,
   defaultTimeoutMs: () => HOUR,
   load: () => import('./list.js'),
-};
+});
 
-const verify: CommandSpec = {
+export const verifyOptions = [
+  dest,
+  snapshot,
+  { name: 'against-source', description: 'also list what differs from the live source', kind: 'flag' },
+] as const;
+
+export const verify = command({
   name: 'verify',
   configKey: 'backup-rsync-verify',
   summary: 're-hash a snapshot against the checksum manifest written at backup time',
   defaultJob: 'backup-verify',
   metricPrefix: 'backup_verify',
-  options: [
-    dest,
-    snapshot,
-    { name: 'against-source', description: 'also list what differs from the live source', kind: 'flag' },
-  ],
+  options: verifyOptions,
   defaultTimeoutMs: () => 6 * HOUR,
   load: () => import('./verify.js'),
-};
+});
 
-const restore: CommandSpec = {
+export const restoreOptions = [
+  dest,
+  snapshot,
+  {
+    name: 'name',
+    arg: '<name>',
+    description: 'which source of the snapshot',
+    kind: 'string',
+    required: 'a source of the snapshot',
+  },
+  {
+    name: 'to',
+    arg: '<dir>',
+    description: 'directory to restore into',
+    kind: 'string',
+    required: 'the directory to restore into',
+  },
+  {
+    name: 'force',
+    description: 'overwrite a non-empty target (files not in the snapshot are deleted)',
+    kind: 'flag',
+  },
+] as const;
+
+export const restore = command({
   name: 'restore',
   configKey: 'backup-rsync-restore',
   summary: 'restore one source of a snapshot into a directory (preview first; --force to overwrite)',
   defaultJob: 'backup-restore',
   metricPrefix: 'backup_restore',
-  options: [
-    dest,
-    snapshot,
-    { name: 'name', arg: '<name>', description: 'which source of the snapshot', kind: 'string' },
-    { name: 'to', arg: '<dir>', description: 'directory to restore into', kind: 'string' },
-    {
-      name: 'force',
-      description: 'overwrite a non-empty target (files not in the snapshot are deleted)',
-      kind: 'flag',
-    },
-  ],
+  options: restoreOptions,
   defaultTimeoutMs: () => 6 * HOUR,
   load: () => import('./restore.js'),
-};
+});
 
-export const backupRsync: CommandSpec = {
+export const backupOptions = [
+  {
+    name: 'source',
+    arg: '<name=path>',
+    description: 'a tree to back up, repeatable',
+    kind: 'pairs',
+    required: 'at least one name=path',
+  },
+  dest,
+  { name: 'keep', arg: '<n>', description: 'complete snapshots to keep', kind: 'count', default: 8 },
+  {
+    name: 'period',
+    arg: '<period>',
+    description: 'one snapshot per ISO week (YYYY-WW) or day',
+    kind: ['week', 'day'],
+    default: 'week',
+  },
+  { name: 'acls', description: 'copy POSIX ACLs (rsync -A)', kind: 'flag' },
+  { name: 'xattrs', description: 'copy extended attributes (rsync -X)', kind: 'flag' },
+  {
+    name: 'parallel',
+    arg: '<n>',
+    description:
+      'rsyncs side by side on a large tree, each on its own subtrees (default: one per core, at most 4; 1: one rsync)',
+    kind: 'count',
+  },
+  {
+    name: 'lock-stale-after',
+    arg: '<duration>',
+    description:
+      "take over a destination's lock not renewed for this long (a run renews it every third of this)",
+    kind: 'duration',
+    default: LOCK_STALE_AFTER_MS,
+  },
+  {
+    name: 'pre-hook',
+    arg: '<command>',
+    description: 'shell command run first; failing fails the run',
+    kind: 'string',
+  },
+  {
+    name: 'post-hook',
+    arg: '<command>',
+    description: 'shell command run after the snapshot is in place',
+    kind: 'string',
+  },
+] as const;
+
+export const backupRsync = command({
   name: 'backup-rsync',
   summary: 'hardlinked rsync snapshots with rotation, checksums, list, verify and restore',
   defaultJob: 'backup',
   metricPrefix: 'backup',
-  options: [
-    { name: 'source', arg: '<name=path>', description: 'a tree to back up, repeatable', kind: 'pairs' },
-    dest,
-    { name: 'keep', arg: '<n>', description: 'complete snapshots to keep', kind: 'count', default: 8 },
-    {
-      name: 'period',
-      arg: '<period>',
-      description: 'one snapshot per ISO week (YYYY-WW) or day',
-      kind: ['week', 'day'],
-      default: 'week',
-    },
-    { name: 'acls', description: 'copy POSIX ACLs (rsync -A)', kind: 'flag' },
-    { name: 'xattrs', description: 'copy extended attributes (rsync -X)', kind: 'flag' },
-    {
-      name: 'parallel',
-      arg: '<n>',
-      description:
-        'rsyncs side by side on a large tree, each on its own subtrees (default: one per core, at most 4; 1: one rsync)',
-      kind: 'count',
-    },
-    {
-      name: 'lock-stale-after',
-      arg: '<duration>',
-      description:
-        "take over a destination's lock not renewed for this long (a run renews it every third of this)",
-      kind: 'duration',
-      default: LOCK_STALE_AFTER_MS,
-    },
-    {
-      name: 'pre-hook',
-      arg: '<command>',
-      description: 'shell command run first; failing fails the run',
-      kind: 'string',
-    },
-    {
-      name: 'post-hook',
-      arg: '<command>',
-      description: 'shell command run after the snapshot is in place',
-      kind: 'string',
-    },
-  ],
+  options: backupOptions,
   defaultTimeoutMs: () => 12 * HOUR,
   load: () => import('./run.js'),
   subcommands: [list, restore, verify],
-};
+});

@@ -1,12 +1,14 @@
 import { join } from 'node:path';
-import type { OptionValues, RunContext } from '../../cli/command-spec.js';
+import type { RunContext } from '../../cli/command-spec.js';
+import type { OptionValuesOf } from '../../cli/option-defs.js';
+import type { verifyOptions } from './spec.js';
 import { describeRsync, runRsync } from '../../checks/rsync.js';
 import type { Report } from '../../checks/types.js';
 import { itemized } from './listing.js';
 import { completeSnapshot, itemizedChanges, manifestCheck, snapshotReport } from './select.js';
 
 /** Re-hashes every file of a snapshot and compares with the manifest written at backup time. */
-export async function run(values: OptionValues, ctx: RunContext): Promise<Report> {
+export async function run(values: OptionValuesOf<typeof verifyOptions>, ctx: RunContext): Promise<Report> {
   const snapshot = await completeSnapshot(values);
   const report = snapshotReport('verify', ctx);
   for (const source of snapshot.manifest?.sources ?? []) {
@@ -17,7 +19,7 @@ export async function run(values: OptionValues, ctx: RunContext): Promise<Report
       since,
       ...(await manifestCheck(join(snapshot.dir, source.checksums), join(snapshot.dir, source.name))),
     });
-    if (values['against-source'] === true) {
+    if (values['against-source']) {
       const started = Date.now();
       const diff = await runRsync(
         [

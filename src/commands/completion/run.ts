@@ -1,14 +1,18 @@
-import type { OptionValues, RunContext } from '../../cli/command-spec.js';
+import type { RunContext, ValuesOf } from '../../cli/command-spec.js';
 import type { Report } from '../../checks/types.js';
 import { describeValue } from '../../config/issues.js';
 import { UsageError } from '../../errors.js';
 import { ReportBuilder } from '../../report/builder.js';
 import { commandSpecs } from '../index.js';
 import { bashScript, zshScript } from './scripts.js';
+import type { completionArgs, completionOptions } from './spec.js';
 import { completionWords } from './words.js';
 
 /** The completion script on stdout, built from the same command table the CLI parses with. */
-export function run(values: OptionValues, ctx: RunContext): Promise<Report> {
+export function run(
+  values: ValuesOf<typeof completionOptions, typeof completionArgs>,
+  ctx: RunContext,
+): Promise<Report> {
   const shell = values.shell;
   if (shell !== 'bash' && shell !== 'zsh')
     throw new UsageError(`shell: expected bash or zsh, got ${describeValue(shell)}`);

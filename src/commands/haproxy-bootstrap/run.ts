@@ -1,8 +1,8 @@
 import { structuredPatch } from 'diff';
 import { stopReason } from '../../checks/deadline.js';
-import type { OptionValues, RunContext } from '../../cli/command-spec.js';
+import type { OptionValuesOf } from '../../cli/option-defs.js';
+import type { RunContext } from '../../cli/command-spec.js';
 import type { Report } from '../../checks/types.js';
-import { describeValue } from '../../config/issues.js';
 import { UsageError } from '../../errors.js';
 import { ReportBuilder } from '../../report/builder.js';
 import { applyCandidate, type CommandRun, readTarget } from './apply.js';
@@ -12,18 +12,16 @@ import { applyToConfigXml } from './pfsense-xml.js';
 import { lintSpec } from './lint.js';
 import { renderSections } from './render-cfg.js';
 import { type BootstrapSpec, loadSpec } from './spec-file.js';
+import type { bootstrapOptions } from './spec.js';
 
 /** Renders the spec into the target file: --check (drift, exit 1), --dry-run (diff), or validate, write, reload. */
-export async function run(values: OptionValues, ctx: RunContext): Promise<Report> {
+export async function run(values: OptionValuesOf<typeof bootstrapOptions>, ctx: RunContext): Promise<Report> {
   const startedAt = Date.now();
   const specFile = values.spec;
   const file = values.file;
-  if (typeof specFile !== 'string')
-    throw new UsageError(`--spec: expected a YAML spec file, got ${describeValue(specFile)}`);
   const spec = await loadSpec(specFile);
-  if (values['emit-php'] === true) return phpReport(spec, specFile, ctx);
-  if (typeof file !== 'string')
-    throw new UsageError(`--file: expected the haproxy.cfg to write, got ${describeValue(file)}`);
+  if (values['emit-php']) return phpReport(spec, specFile, ctx);
+  if (file === undefined) throw new UsageError('--file: expected the haproxy.cfg to write, got nothing');
   const current = await readTarget(file);
   const pfsense = values.target === 'pfsense-xml';
   if (pfsense && current === '')
@@ -43,8 +41,7 @@ export async function run(values: OptionValues, ctx: RunContext): Promise<Report
     if (valid !== true)
       throw new Error(`internal: the edited ${file} is not well-formed XML (${valid.err.msg})`);
   }
-  const validateCmd =
-    (values['validate-cmd'] as string | undefined) ?? (pfsense ? undefined : 'haproxy -c -f {file}');
+  const validateCmd = values['validate-cmd'] ?? (pfsense ? undefined : 'haproxy -c -f {file}');
   const report = new ReportBuilder({
     command: 'haproxy-bootstrap',
     metricPrefix: 'haproxy_bootstrap',
@@ -60,7 +57,7 @@ export async function run(values: OptionValues, ctx: RunContext): Promise<Report
   });
 
   const since = Date.now();
-  const mode = values.check === true ? 'check' : values['dry-run'] === true ? 'dry-run' : 'apply';
+  const mode = values.check ? 'check' : values['dry-run'] ? 'dry-run' : 'apply';
   if (candidate === current) {
     report.check({
       name: 'compare',
@@ -95,7 +92,7 @@ export async function run(values: OptionValues, ctx: RunContext): Promise<Report
   }
   const outcome = await applyCandidate(file, current, candidate, {
     validateCmd,
-    reloadCmd: values['reload-cmd'] as string | undefined,
+    reloadCmd: values['reload-cmd'],
     signal: ctx.signal,
   });
   // A command cut short by the deadline says why in its place.

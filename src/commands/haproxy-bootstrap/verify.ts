@@ -1,11 +1,11 @@
-import type { OptionValues, RunContext } from '../../cli/command-spec.js';
+import type { RunContext } from '../../cli/command-spec.js';
+import type { OptionValuesOf } from '../../cli/option-defs.js';
 import { bannerCheck, GREETINGS } from '../../checks/banner.js';
 import type { Report } from '../../checks/types.js';
-import { describeValue } from '../../config/issues.js';
 import { readCaFile } from '../../config/secrets.js';
-import { UsageError } from '../../errors.js';
 import { ReportBuilder } from '../../report/builder.js';
 import { isWildcard, loadSpec, type Protocol, protocolOf } from './spec-file.js';
+import type { verifyOptions } from './spec.js';
 
 /** The greeting each frontend's backend should give. */
 const GREETING: Record<Protocol, RegExp | undefined> = {
@@ -22,13 +22,11 @@ const GREETING: Record<Protocol, RegExp | undefined> = {
 const IMPLICIT_TLS = new Set<Protocol>(['smtps', 'imaps', 'pop3s']);
 
 /** Connects through every declared frontend and waits for the backend's banner: proof right after applying. */
-export async function run(values: OptionValues, ctx: RunContext): Promise<Report> {
+export async function run(values: OptionValuesOf<typeof verifyOptions>, ctx: RunContext): Promise<Report> {
   const startedAt = Date.now();
-  if (typeof values.spec !== 'string')
-    throw new UsageError(`--spec: expected a YAML spec file, got ${describeValue(values.spec)}`);
   const spec = await loadSpec(values.spec);
   const ca = await readCaFile(values['ca-file'], '--ca-file');
-  const timeoutMs = values['connect-timeout'] as number;
+  const timeoutMs = values['connect-timeout'];
   const report = new ReportBuilder({
     command: 'haproxy-bootstrap verify',
     metricPrefix: 'haproxy_bootstrap_verify',
@@ -40,9 +38,7 @@ export async function run(values: OptionValues, ctx: RunContext): Promise<Report
       const record = report.reserve();
       const since = Date.now();
       const protocol = protocolOf(f);
-      const host =
-        (values['connect-host'] as string | undefined) ??
-        (isWildcard(f.bind.address) ? '127.0.0.1' : f.bind.address);
+      const host = values['connect-host'] ?? (isWildcard(f.bind.address) ? '127.0.0.1' : f.bind.address);
       const where = `${host}:${f.bind.port}`;
       ctx.progress.begin(f.name, `${protocol} banner through ${where}`);
       const expect = GREETING[protocol];
@@ -53,7 +49,7 @@ export async function run(values: OptionValues, ctx: RunContext): Promise<Report
           tls: IMPLICIT_TLS.has(protocol),
           protocol,
           ...(expect ? { expect } : {}),
-          insecure: values.insecure === true,
+          insecure: values.insecure,
           tlsFix: {
             tls: `give frontend ${f.name} an implicit-TLS protocol (smtps, imaps, pop3s)`,
             plain: `give frontend ${f.name} a plain-text protocol (smtp, submission, imap, pop3, sieve)`,

@@ -1,4 +1,4 @@
-import type { OptionValues } from '../../cli/command-spec.js';
+import type { OptionValuesOf } from '../../cli/option-defs.js';
 import type { ImapEndpoint, TlsMode } from '../../checks/imap.js';
 import { tlsModeFix } from '../../checks/tls-mismatch.js';
 import type { BrevoEndpoint } from '../../checks/brevo-send.js';
@@ -8,6 +8,9 @@ import { describeValue } from '../../config/issues.js';
 import { readCaFile, readSecret } from '../../config/secrets.js';
 import { registerCredentials, registerSecret } from '../../output/redact.js';
 import { UsageError } from '../../errors.js';
+import type { probeOptions } from './spec.js';
+
+export type ProbeValues = OptionValuesOf<typeof probeOptions>;
 
 export type Sender =
   | { via: 'smtp'; smtp: SmtpEndpoint }
@@ -31,57 +34,50 @@ export interface ProbeOptions {
   authservId: string | undefined;
 }
 
-function required(values: OptionValues, name: string, what: string): string {
-  const value = values[name];
-  if (typeof value !== 'string' || value === '') {
-    throw new UsageError(`--${name}: expected ${what}, got ${describeValue(value)}`);
-  }
-  return value;
-}
-
-function address(values: OptionValues, name: string): string {
-  const value = required(values, name, 'a mail address');
+function address(value: string, flag: string): string {
   if (!/^[^\s@]+@[^\s@]+$/.test(value))
-    throw new UsageError(`--${name}: expected a mail address, got ${describeValue(value)}`);
+    throw new UsageError(`${flag}: expected a mail address, got ${describeValue(value)}`);
   return value;
 }
 
-const tlsFor = (given: unknown, port: number, implicitPort: number): TlsMode =>
-  (given as TlsMode | undefined) ?? (port === implicitPort ? 'implicit' : 'starttls');
+const tlsFor = (given: TlsMode | undefined, port: number, implicitPort: number): TlsMode =>
+  given ?? (port === implicitPort ? 'implicit' : 'starttls');
 
 async function parseSender(
-  values: OptionValues,
+  values: ProbeValues,
   env: NodeJS.ProcessEnv,
   ca: string | undefined,
   insecure: boolean,
 ): Promise<Sender> {
-  const via = values['send-via'] as Sender['via'];
+  const via = values['send-via'];
   if (via === 'brevo') {
     const apiKey = await readSecret({
       env,
       envName: 'MAILOPS_BREVO_API_KEY',
-      file: values['brevo-api-key-file'] as string | undefined,
+      file: values['brevo-api-key-file'],
       fileFlag: '--brevo-api-key-file',
     });
     if (!apiKey)
       throw new UsageError(
         'MAILOPS_BREVO_API_KEY: expected the Brevo API key (or --brevo-api-key-file), got nothing',
       );
-    return { via, brevo: { url: required(values, 'brevo-url', 'the Brevo API URL'), apiKey } };
+    return { via, brevo: { url: values['brevo-url'], apiKey } };
   }
   if (via === 'ses') {
     registerSecret(env.AWS_SECRET_ACCESS_KEY);
     registerSecret(env.AWS_SESSION_TOKEN);
-    const region = (values['ses-region'] as string | undefined) ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+    const region = values['ses-region'] ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
     if (!region) throw new UsageError('--ses-region: expected an AWS region (or AWS_REGION), got nothing');
-    const endpoint = values['ses-endpoint'] as string | undefined;
+    const endpoint = values['ses-endpoint'];
     return { via, ses: { region, ...(endpoint ? { endpoint } : {}) } };
   }
-  const user = values['smtp-user'] as string | undefined;
+  const host = values['smtp-host'];
+  if (!host) throw new UsageError('--smtp-host: expected the SMTP server host, got nothing');
+  const user = values['smtp-user'];
   const password = await readSecret({
     env,
     envName: 'MAILOPS_SMTP_PASSWORD',
-    file: values['smtp-password-file'] as string | undefined,
+    file: values['smtp-password-file'],
     fileFlag: '--smtp-password-file',
   });
   if (user && !password) {
@@ -90,11 +86,11 @@ async function parseSender(
     );
   }
   if (user) registerCredentials(user, password);
-  const port = values['smtp-port'] as number;
+  const port = values['smtp-port'];
   return {
     via: 'smtp',
     smtp: {
-      host: required(values, 'smtp-host', 'the SMTP server host'),
+      host,
       port,
       tls: tlsFor(values['smtp-tls'], port, 465),
       ...(user ? { user, password } : {}),
@@ -106,15 +102,15 @@ async function parseSender(
 }
 
 /** Checks what a probe needs before anything is sent; every gap is a one-line usage error. */
-export async function parseProbeOptions(values: OptionValues, env: NodeJS.ProcessEnv): Promise<ProbeOptions> {
-  const from = address(values, 'from');
-  const to = address(values, 'to');
-  const insecure = values.insecure === true;
+export async function parseProbeOptions(values: ProbeValues, env: NodeJS.ProcessEnv): Promise<ProbeOptions> {
+  const from = address(values.from, '--from');
+  const to = address(values.to, '--to');
+  const insecure = values.insecure;
   const ca = await readCaFile(values['ca-file'], '--ca-file');
   const imapPassword = await readSecret({
     env,
     envName: 'MAILOPS_IMAP_PASSWORD',
-    file: values['imap-password-file'] as string | undefined,
+    file: values['imap-password-file'],
     fileFlag: '--imap-password-file',
   });
   if (!imapPassword) {
@@ -122,14 +118,13 @@ export async function parseProbeOptions(values: OptionValues, env: NodeJS.Proces
       'MAILOPS_IMAP_PASSWORD: expected the IMAP password (or --imap-password-file), got nothing',
     );
   }
-  if (values['dry-run'] === true && values['verify-only'] === true) {
+  if (values['dry-run'] && values['verify-only']) {
     throw new UsageError('--dry-run, --verify-only: expected at most one, got both');
   }
-  const mode: ProbeMode =
-    values['dry-run'] === true ? 'dry-run' : values['verify-only'] === true ? 'verify-only' : 'probe';
+  const mode: ProbeMode = values['dry-run'] ? 'dry-run' : values['verify-only'] ? 'verify-only' : 'probe';
   const sender = await parseSender(values, env, ca, insecure);
-  const imapPort = values['imap-port'] as number;
-  const imapUser = required(values, 'imap-user', 'the IMAP user');
+  const imapPort = values['imap-port'];
+  const imapUser = values['imap-user'];
   registerCredentials(imapUser, imapPassword);
   return {
     mode,
@@ -137,7 +132,7 @@ export async function parseProbeOptions(values: OptionValues, env: NodeJS.Proces
     from,
     to,
     imap: {
-      host: required(values, 'imap-host', 'the IMAP server host'),
+      host: values['imap-host'],
       port: imapPort,
       tls: tlsFor(values['imap-tls'], imapPort, 993),
       user: imapUser,
@@ -146,11 +141,11 @@ export async function parseProbeOptions(values: OptionValues, env: NodeJS.Proces
       insecure,
       tlsFix: tlsModeFix('--imap-tls'),
     },
-    mailbox: values['imap-mailbox'] as string,
-    attempts: values.attempts as number,
-    intervalMs: values.interval as number,
-    connectTimeoutMs: values['connect-timeout'] as number,
-    staleAfterMs: values['stale-after'] as number,
-    authservId: values['authserv-id'] as string | undefined,
+    mailbox: values['imap-mailbox'],
+    attempts: values.attempts,
+    intervalMs: values.interval,
+    connectTimeoutMs: values['connect-timeout'],
+    staleAfterMs: values['stale-after'],
+    authservId: values['authserv-id'],
   };
 }

@@ -1,7 +1,7 @@
-import type { OptionValues, RunContext } from '../../cli/command-spec.js';
+import type { RunContext } from '../../cli/command-spec.js';
 import type { Report } from '../../checks/types.js';
 import { MailboxWatcher } from './mailbox.js';
-import { parseProbeOptions } from './options.js';
+import { parseProbeOptions, type ProbeValues } from './options.js';
 import { ReportBuilder } from '../../report/builder.js';
 import { buildReport, type Trip } from './report.js';
 import { cleanup, prepare, type ProbeRun, send, verifyMailbox, wait } from './steps.js';
@@ -12,7 +12,7 @@ import { makeTag } from './tag.js';
  * --dry-run, only checks the send path, and with --verify-only only the
  * mailbox. Never throws for a broken mail path: that is a failed report.
  */
-export async function run(values: OptionValues, ctx: RunContext): Promise<Report> {
+export async function run(values: ProbeValues, ctx: RunContext): Promise<Report> {
   const opts = await parseProbeOptions(values, ctx.env);
   const trip: Trip = { tag: makeTag(Date.now()), attempts: 0, hops: [] };
   const probe: ProbeRun = {

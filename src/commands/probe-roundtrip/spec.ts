@@ -1,9 +1,8 @@
-import type { CommandSpec } from '../../cli/command-spec.js';
-import type { OptionDef } from '../../cli/option-defs.js';
+import { command } from '../../cli/command-spec.js';
 
 const TLS = ['implicit', 'starttls', 'none'] as const;
 
-export const probeOptions: readonly OptionDef[] = [
+export const probeOptions = [
   {
     name: 'send-via',
     arg: '<transport>',
@@ -11,8 +10,20 @@ export const probeOptions: readonly OptionDef[] = [
     kind: ['smtp', 'brevo', 'ses'],
     default: 'smtp',
   },
-  { name: 'from', arg: '<address>', description: 'envelope and header sender', kind: 'string' },
-  { name: 'to', arg: '<address>', description: 'the mailbox the probe must reach', kind: 'string' },
+  {
+    name: 'from',
+    arg: '<address>',
+    description: 'envelope and header sender',
+    kind: 'string',
+    required: 'a mail address',
+  },
+  {
+    name: 'to',
+    arg: '<address>',
+    description: 'the mailbox the probe must reach',
+    kind: 'string',
+    required: 'a mail address',
+  },
   { name: 'smtp-host', arg: '<host>', description: 'SMTP submission server', kind: 'string' },
   { name: 'smtp-port', arg: '<port>', description: 'SMTP port', kind: 'port', default: 587 },
   {
@@ -39,6 +50,7 @@ export const probeOptions: readonly OptionDef[] = [
     description: 'Brevo API base URL',
     kind: 'string',
     default: 'https://api.brevo.com',
+    required: 'the Brevo API URL',
   },
   {
     name: 'brevo-api-key-file',
@@ -58,7 +70,13 @@ export const probeOptions: readonly OptionDef[] = [
     description: 'SES endpoint override, e.g. a VPC endpoint or emulator',
     kind: 'string',
   },
-  { name: 'imap-host', arg: '<host>', description: 'IMAP server holding the --to mailbox', kind: 'string' },
+  {
+    name: 'imap-host',
+    arg: '<host>',
+    description: 'IMAP server holding the --to mailbox',
+    kind: 'string',
+    required: 'the IMAP server host',
+  },
   { name: 'imap-port', arg: '<port>', description: 'IMAP port', kind: 'port', default: 993 },
   {
     name: 'imap-tls',
@@ -71,6 +89,7 @@ export const probeOptions: readonly OptionDef[] = [
     arg: '<user>',
     description: 'IMAP user; password from MAILOPS_IMAP_PASSWORD or --imap-password-file',
     kind: 'string',
+    required: 'the IMAP user',
   },
   {
     name: 'imap-password-file',
@@ -78,7 +97,14 @@ export const probeOptions: readonly OptionDef[] = [
     description: 'file holding the IMAP password',
     kind: 'string',
   },
-  { name: 'imap-mailbox', arg: '<name>', description: 'mailbox to watch', kind: 'string', default: 'INBOX' },
+  {
+    name: 'imap-mailbox',
+    arg: '<name>',
+    description: 'mailbox to watch',
+    kind: 'string',
+    default: 'INBOX',
+    required: 'a mailbox name',
+  },
   {
     name: 'ca-file',
     arg: '<file>',
@@ -125,19 +151,15 @@ export const probeOptions: readonly OptionDef[] = [
     description: 'trust only Authentication-Results from this server',
     kind: 'string',
   },
-];
+] as const;
 
-export const probeRoundtrip: CommandSpec = {
+export const probeRoundtrip = command({
   name: 'probe-roundtrip',
   summary: 'send a tagged message, wait for it over IMAP, measure the round trip, clean up',
   defaultJob: 'email-roundtrip',
   metricPrefix: 'email_roundtrip',
   options: probeOptions,
-  defaultTimeoutMs: (o) => {
-    const attempts = Number(o.attempts);
-    const connect = Number(o['connect-timeout']);
-    // Every window, plus connect and send budgets, plus room for cleanup.
-    return attempts * Number(o.interval) + 6 * connect + 30_000;
-  },
+  // Every window, plus connect and send budgets, plus room for cleanup.
+  defaultTimeoutMs: (o) => o.attempts * o.interval + 6 * o['connect-timeout'] + 30_000,
   load: () => import('./run.js'),
-};
+});

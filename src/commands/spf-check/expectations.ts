@@ -1,7 +1,10 @@
 import { isIP } from 'node:net';
-import type { OptionValues } from '../../cli/command-spec.js';
+import type { ValuesOf } from '../../cli/command-spec.js';
 import { describeValue } from '../../config/issues.js';
 import { UsageError } from '../../errors.js';
+import type { spfArgs, spfOptions } from './spec.js';
+
+export type SpfValues = ValuesOf<typeof spfOptions, typeof spfArgs>;
 
 export interface Expectations {
   includes: string[];
@@ -21,8 +24,6 @@ export interface SpfCheckOptions {
   intervalMs: number;
   queryTimeoutMs: number;
 }
-
-const list = (values: OptionValues, name: string) => (values[name] as string[] | undefined) ?? [];
 
 function address(value: string, flag: string): string {
   if (!isIP(value))
@@ -44,40 +45,39 @@ function resolverAddress(value: string): string {
 const DOMAIN =
   /^(?=.{1,253}$)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?\.)*[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?\.?$/i;
 
-export function parseOptions(values: OptionValues): SpfCheckOptions {
-  const domain = typeof values.domain === 'string' ? values.domain : '';
-  if (!DOMAIN.test(domain))
-    throw new UsageError(`domain: expected a DNS name, got ${describeValue(values.domain)}`);
-  const includes = list(values, 'expect-include').map((d) => {
+export function parseOptions(values: SpfValues): SpfCheckOptions {
+  const domain = values.domain;
+  if (!DOMAIN.test(domain)) throw new UsageError(`domain: expected a DNS name, got ${describeValue(domain)}`);
+  const includes = (values['expect-include'] ?? []).map((d) => {
     if (!DOMAIN.test(d))
       throw new UsageError(`--expect-include: expected a DNS name, got ${describeValue(d)}`);
     return d.toLowerCase().replace(/\.$/, '');
   });
-  const resolvers = list(values, 'resolver').map(resolverAddress);
-  const ip = values.ip as string | undefined;
-  const dmarcPolicy = values['expect-dmarc-policy'] as Expectations['dmarcPolicy'];
+  const resolvers = (values.resolver ?? []).map(resolverAddress);
+  const ip = values.ip;
+  const dmarcPolicy = values['expect-dmarc-policy'];
   return {
     domain: domain.toLowerCase().replace(/\.$/, ''),
     resolvers: resolvers.length ? resolvers : [undefined],
     expect: {
       includes,
-      ...(values['expect-all'] ? { all: values['expect-all'] as '~all' | '-all' } : {}),
-      pass: list(values, 'expect-pass').map((v) => address(v, 'expect-pass')),
-      fail: list(values, 'expect-fail').map((v) => address(v, 'expect-fail')),
+      ...(values['expect-all'] ? { all: values['expect-all'] } : {}),
+      pass: (values['expect-pass'] ?? []).map((v) => address(v, 'expect-pass')),
+      fail: (values['expect-fail'] ?? []).map((v) => address(v, 'expect-fail')),
       ...(dmarcPolicy ? { dmarcPolicy } : {}),
     },
     ...(ip
       ? {
           client: {
             ip: address(ip, 'ip'),
-            helo: (values.helo as string | undefined) ?? domain,
-            sender: (values.sender as string | undefined) ?? `postmaster@${domain}`,
+            helo: values.helo ?? domain,
+            sender: values.sender ?? `postmaster@${domain}`,
           },
         }
       : {}),
-    dmarc: values.dmarc === true || dmarcPolicy !== undefined,
-    wait: values['wait-for-propagation'] === true,
-    intervalMs: values.interval as number,
-    queryTimeoutMs: values['query-timeout'] as number,
+    dmarc: values.dmarc || dmarcPolicy !== undefined,
+    wait: values['wait-for-propagation'],
+    intervalMs: values.interval,
+    queryTimeoutMs: values['query-timeout'],
   };
 }

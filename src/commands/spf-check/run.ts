@@ -1,13 +1,13 @@
-import type { OptionValues, RunContext } from '../../cli/command-spec.js';
+import type { RunContext } from '../../cli/command-spec.js';
 import { sleep } from '../../checks/deadline.js';
 import type { Report } from '../../checks/types.js';
-import { parseOptions, type SpfCheckOptions } from './expectations.js';
+import { parseOptions, type SpfCheckOptions, type SpfValues } from './expectations.js';
 import { ReportBuilder } from '../../report/builder.js';
 import { spfChecks, spfFamilies, verdict } from './report.js';
 import { resolverView, type ResolverView } from './view.js';
 
 /** Every resolver asked in parallel; with --wait-for-propagation, again until all meet the expectations. */
-export async function run(values: OptionValues, ctx: RunContext): Promise<Report> {
+export async function run(values: SpfValues, ctx: RunContext): Promise<Report> {
   const opts = parseOptions(values);
   const startedAt = Date.now();
   let views: ResolverView[] = [];

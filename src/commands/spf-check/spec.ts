@@ -1,77 +1,81 @@
-import type { CommandSpec } from '../../cli/command-spec.js';
+import { command } from '../../cli/command-spec.js';
 
-export const spfCheck: CommandSpec = {
+export const spfOptions = [
+  {
+    name: 'resolver',
+    arg: '<ip[:port]>',
+    description: 'resolver to ask, repeatable; all are asked in parallel (default: the system resolver)',
+    kind: 'list',
+  },
+  {
+    name: 'expect-include',
+    arg: '<domain>',
+    description: 'this domain must be reachable through include:/redirect=, repeatable',
+    kind: 'list',
+  },
+  { name: 'expect-all', arg: '<qualifier>', description: 'the effective all', kind: ['~all', '-all'] },
+  {
+    name: 'expect-pass',
+    arg: '<ip>',
+    description: 'check_host() must pass this address, repeatable',
+    kind: 'list',
+  },
+  {
+    name: 'expect-fail',
+    arg: '<ip>',
+    description: 'check_host() must fail this address, repeatable',
+    kind: 'list',
+  },
+  {
+    name: 'ip',
+    arg: '<addr>',
+    description: 'run check_host() for this client and show its trace',
+    kind: 'string',
+  },
+  { name: 'helo', arg: '<name>', description: 'HELO name for --ip (default: the domain)', kind: 'string' },
+  {
+    name: 'sender',
+    arg: '<addr>',
+    description: 'MAIL FROM for --ip (default: postmaster@<domain>)',
+    kind: 'string',
+  },
+  { name: 'dmarc', description: 'also fetch and parse _dmarc.<domain>', kind: 'flag' },
+  {
+    name: 'expect-dmarc-policy',
+    arg: '<policy>',
+    description: 'the DMARC p= (implies --dmarc)',
+    kind: ['none', 'quarantine', 'reject'],
+  },
+  {
+    name: 'wait-for-propagation',
+    description: 'poll until every resolver serves a record meeting the expectations, or the deadline',
+    kind: 'flag',
+  },
+  {
+    name: 'interval',
+    arg: '<duration>',
+    description: 'pause between polls',
+    kind: 'duration',
+    default: 5_000,
+  },
+  {
+    name: 'query-timeout',
+    arg: '<duration>',
+    description: 'budget of one DNS question',
+    kind: 'duration',
+    default: 3_000,
+  },
+] as const;
+
+export const spfArgs = [{ name: 'domain', description: 'the domain whose SPF record is checked' }] as const;
+
+export const spfCheck = command({
   name: 'spf-check',
   summary: 'evaluate a domain’s SPF (RFC 7208) on every resolver, check expectations and DMARC',
-  args: [{ name: 'domain', description: 'the domain whose SPF record is checked' }],
+  args: spfArgs,
   defaultJob: 'spf-check',
   metricPrefix: 'spf_check',
-  options: [
-    {
-      name: 'resolver',
-      arg: '<ip[:port]>',
-      description: 'resolver to ask, repeatable; all are asked in parallel (default: the system resolver)',
-      kind: 'list',
-    },
-    {
-      name: 'expect-include',
-      arg: '<domain>',
-      description: 'this domain must be reachable through include:/redirect=, repeatable',
-      kind: 'list',
-    },
-    { name: 'expect-all', arg: '<qualifier>', description: 'the effective all', kind: ['~all', '-all'] },
-    {
-      name: 'expect-pass',
-      arg: '<ip>',
-      description: 'check_host() must pass this address, repeatable',
-      kind: 'list',
-    },
-    {
-      name: 'expect-fail',
-      arg: '<ip>',
-      description: 'check_host() must fail this address, repeatable',
-      kind: 'list',
-    },
-    {
-      name: 'ip',
-      arg: '<addr>',
-      description: 'run check_host() for this client and show its trace',
-      kind: 'string',
-    },
-    { name: 'helo', arg: '<name>', description: 'HELO name for --ip (default: the domain)', kind: 'string' },
-    {
-      name: 'sender',
-      arg: '<addr>',
-      description: 'MAIL FROM for --ip (default: postmaster@<domain>)',
-      kind: 'string',
-    },
-    { name: 'dmarc', description: 'also fetch and parse _dmarc.<domain>', kind: 'flag' },
-    {
-      name: 'expect-dmarc-policy',
-      arg: '<policy>',
-      description: 'the DMARC p= (implies --dmarc)',
-      kind: ['none', 'quarantine', 'reject'],
-    },
-    {
-      name: 'wait-for-propagation',
-      description: 'poll until every resolver serves a record meeting the expectations, or the deadline',
-      kind: 'flag',
-    },
-    {
-      name: 'interval',
-      arg: '<duration>',
-      description: 'pause between polls',
-      kind: 'duration',
-      default: 5_000,
-    },
-    {
-      name: 'query-timeout',
-      arg: '<duration>',
-      description: 'budget of one DNS question',
-      kind: 'duration',
-      default: 3_000,
-    },
-  ],
-  defaultTimeoutMs: (o) => (o['wait-for-propagation'] === true ? 600_000 : 30_000),
+  options: spfOptions,
+  defaultTimeoutMs: (o) => (o['wait-for-propagation'] ? 600_000 : 30_000),
   load: () => import('./run.js'),
-};
+});
