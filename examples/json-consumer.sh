@@ -3,9 +3,10 @@
 # never text to parse.
 set -euo pipefail
 
-# Which result check_host() gave the client address, resolver by resolver:
+# Which result check_host() gave the client address, and the term that decided it, per resolver:
 mailops spf-check "$DOMAIN" --ip "$CLIENT_IP" --resolver "$RESOLVER" --output json |
-  jq -r '.checks[].details | select(.kind == "spf-check-host") | "\(.resolver) \(.result)"'
+  jq -r '.checks[].details | select(.kind == "spf-check-host") |
+    "\(.resolver) \(.result) \(.match.term.term // "none")"'
 
 # How many files the night's backup transferred, all sources together:
 mailops backup-rsync --source "mail=$SOURCE" --dest "$DEST" --output json |

@@ -8,7 +8,7 @@ import type { DnsLookup } from '../src/checks/dns-client.ts';
 
 export const SUITE = join(import.meta.dirname, '../fixtures/spf/rfc7208-tests.yml');
 
-type ZoneRecord = { [type: string]: unknown } | string;
+export type ZoneRecord = { [type: string]: unknown } | string;
 type Zone = Map<string, ZoneRecord[]>;
 
 export interface SuiteCase {

@@ -64,6 +64,7 @@ function spfBlocks(report: Report): string[] {
   for (const c of detailsOf(report, 'spf-check-host')) {
     lines.push(
       `check_host(${c.ip}) on ${c.resolver}: ${c.result}`,
+      ...(c.match ? [`  decided by: ${decidedBy(c.match)}`] : []),
       ...c.trace.map(
         (t) =>
           `  ${t.type} ${t.name} -> ${t.error ?? t.answer?.map((a) => (t.type === 'TXT' ? `"${a}"` : a)).join(', ') ?? ''}`,
@@ -72,6 +73,13 @@ function spfBlocks(report: Report): string[] {
     if (c.explanation) lines.push(`  exp: ${c.explanation}`);
   }
   return lines;
+}
+
+/** The path to the deciding term: "include:a.example in example.org -> ip4:192.0.2.1 in a.example". */
+function decidedBy(match: NonNullable<DetailsOf<'spf-check-host'>['match']>): string {
+  const steps = [...match.via, ...(match.term ? [match.term] : [])].map((s) => `${s.term} in ${s.domain}`);
+  if (!match.term) steps.push('no term matched (default neutral)');
+  return steps.join(' -> ');
 }
 
 /** A file's change as a unified diff (the unified format's quirk: an empty side starts one line lower). */

@@ -75,6 +75,9 @@ const spfTerm = v.strictObject({
   note: v.optional(text),
 });
 
+/** A term of a domain's SPF record, as published: include:_spf.example.net, ip4:192.0.2.0/24, -all. */
+const recordTerm = v.strictObject({ domain: text, term: text });
+
 const dnsStep = v.strictObject({
   type: text,
   name: text,
@@ -320,6 +323,16 @@ export const detailsSchema = v.variant('kind', [
     explanation: v.optional(text),
     lookups: count,
     voidLookups: count,
+    /**
+     * The term that decided the result, and the includes and redirects followed to reach it;
+     * without `term`, none matched and the default (neutral) applied. Absent for an error result.
+     */
+    match: v.optional(
+      v.strictObject({
+        via: v.array(recordTerm),
+        term: v.optional(recordTerm),
+      }),
+    ),
     /** Every DNS question of the evaluation, in order, with its answer. */
     trace: v.array(dnsStep),
   }),

@@ -199,7 +199,7 @@ describe("every subcommand's JSON satisfies schema/report.schema.json: passes, f
         DEST: tempDir('dest'),
       },
     });
-    expect(out).toBe(`${lab.dns.server} softfail\n5\n`);
+    expect(out).toBe(`${lab.dns.server} softfail ~all\n5\n`);
     expect(readFileSync(join(ROOT, 'README.md'), 'utf8')).toContain(
       readFileSync(join(ROOT, 'examples/json-consumer.sh'), 'utf8').split('\n').slice(5).join('\n').trim(),
     );

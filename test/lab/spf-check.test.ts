@@ -194,6 +194,32 @@ describe('spf-check against real authoritative DNS (Knot)', () => {
     expect(text.stdout).toContain('  TXT _spf.provider.spf.test -> "v=spf1 ip4:198.51.100.0/24 -all"');
   });
 
+  it('names the term that decided check_host(), through includes and redirects, in JSON and text', async () => {
+    const match = async (domain: string, ip: string) => {
+      const run = await spf([domain, '--resolver', A, '--ip', ip, '--output', 'json']);
+      const details = run.check(`check_host ${ip}@${A}`)?.details;
+      return details?.kind === 'spf-check-host' ? details.match : undefined;
+    };
+    const provider = { domain: '_spf.provider.spf.test', term: 'ip4:198.51.100.0/24' };
+    expect(await match('spf.test', '198.51.100.20')).toEqual({
+      via: [{ domain: 'spf.test', term: 'include:_spf.provider.spf.test' }],
+      term: provider,
+    });
+    expect(await match('redirected.spf.test', '198.51.100.20')).toEqual({
+      via: [{ domain: 'redirected.spf.test', term: 'redirect=_spf.provider.spf.test' }],
+      term: provider,
+    });
+    expect(await match('spf.test', '203.0.113.9')).toEqual({
+      via: [],
+      term: { domain: 'spf.test', term: '~all' },
+    });
+    expect(await match('over.spf.test', '192.0.2.111')).toBeUndefined();
+    const text = await mailops(['spf-check', 'spf.test', '--resolver', A, '--ip', '198.51.100.20']);
+    expect(text.stdout).toContain(
+      '  decided by: include:_spf.provider.spf.test in spf.test -> ip4:198.51.100.0/24 in _spf.provider.spf.test',
+    );
+  });
+
   it("shows the domain's exp= explanation for a fail", async () => {
     const text = await mailops(['spf-check', 'explained.spf.test', '--resolver', A, '--ip', '203.0.113.9']);
     expect(text.stdout).toContain(`check_host(203.0.113.9) on ${A}: fail`);

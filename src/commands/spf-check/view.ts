@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { analyzeSpf, type SpfAnalysis } from '../../checks/spf/analyze.js';
 import { checkHost, type CheckHostResult } from '../../checks/spf/check-host.js';
+import { matchedTerm, type SpfMatch } from '../../checks/spf/matched-term.js';
 import type { DnsLookup } from '../../checks/dns-client.js';
 import { serverLookup } from '../../checks/dns-client.js';
 import { fetchDmarc, type DmarcView } from './dmarc.js';
@@ -19,7 +20,13 @@ export interface ResolverView {
   resolver: string;
   analysis: SpfAnalysis;
   expectations: Expectation[];
-  client?: CheckHostResult & { ip: string; sender: string; helo: string; trace: DnsStep[] };
+  client?: CheckHostResult & {
+    ip: string;
+    sender: string;
+    helo: string;
+    match?: SpfMatch;
+    trace: DnsStep[];
+  };
   dmarc?: DmarcView;
   queries: number;
   durationMs: number;
@@ -66,20 +73,27 @@ export async function resolverView(
   const started = Date.now();
   const dns = serverLookup(server, { timeoutMs: opts.queryTimeoutMs, signal });
   const receiver = hostname();
-  const check = (
-    ip: string,
-    lookup: DnsLookup = dns.lookup,
-    sender = `postmaster@${opts.domain}`,
-    helo = opts.domain,
-  ) => checkHost({ ip, sender, helo, receiver, lookup, maxElapsedMs: opts.queryTimeoutMs * 4 });
+  const input = (ip: string, lookup: DnsLookup, sender: string, helo: string) => ({
+    ip,
+    sender,
+    helo,
+    receiver,
+    lookup,
+    maxElapsedMs: opts.queryTimeoutMs * 4,
+  });
+  const check = (ip: string) => checkHost(input(ip, dns.lookup, `postmaster@${opts.domain}`, opts.domain));
   const trace: DnsStep[] = [];
+  // The client's evaluation is traced; finding its matched term re-asks only what the cache holds.
+  const explained = async ({ ip, sender, helo }: NonNullable<SpfCheckOptions['client']>) => {
+    const result = await checkHost(input(ip, traced(dns.lookup, trace), sender, helo));
+    const match = await matchedTerm(input(ip, dns.lookup, sender, helo), result.result);
+    return { ...result, ...(match ? { match } : {}) };
+  };
   const [analysis, passes, fails, client, dmarc] = await Promise.all([
     analyzeSpf(opts.domain, dns.lookup),
     Promise.all(opts.expect.pass.map((ip) => check(ip))),
     Promise.all(opts.expect.fail.map((ip) => check(ip))),
-    opts.client
-      ? check(opts.client.ip, traced(dns.lookup, trace), opts.client.sender, opts.client.helo)
-      : undefined,
+    opts.client ? explained(opts.client) : undefined,
     opts.dmarc ? fetchDmarc(opts.domain, dns.lookup) : undefined,
   ]);
   const expectations: Expectation[] = [
