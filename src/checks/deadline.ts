@@ -48,6 +48,34 @@ export async function withDeadline<T>(
   }
 }
 
+/**
+ * The work's result; or, once the signal has aborted and the work has had graceMs more to say
+ * why, the fallback's. A check that misses its own abort cannot hold the run past its budget.
+ */
+export async function settleBy<T>(
+  work: Promise<T>,
+  signal: AbortSignal,
+  graceMs: number,
+  fallback: () => T,
+): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort = () => undefined as void;
+  const cutoff = new Promise<T>((resolve) => {
+    onAbort = () => {
+      timer = setTimeout(() => resolve(fallback()), graceMs);
+    };
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([work, cutoff]);
+  } finally {
+    clearTimeout(timer);
+    signal.removeEventListener('abort', onAbort);
+    work.catch(() => undefined);
+  }
+}
+
 /** Sleeps, waking early on abort (resolves false then). */
 export function sleep(ms: number, signal?: AbortSignal): Promise<boolean> {
   return new Promise((resolve) => {

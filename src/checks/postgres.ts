@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import { durationText } from '../config/duration.js';
-import { goodbye } from './deadline.js';
+import { goodbye, withDeadline } from './deadline.js';
 import { type CheckContext, describeError, errored, failed, type Outcome, passed } from './outcome.js';
 
 export interface PostgresOptions {
@@ -34,11 +34,22 @@ export async function postgresCheck(
   // node-postgres' end() waits for the server to close: a silent server would hold it for good.
   const hangUp = () =>
     (client as unknown as { connection?: { stream?: Socket } }).connection?.stream?.destroy();
-  signal.addEventListener('abort', hangUp, { once: true });
   const details = { kind: 'postgres-query' as const, host, port, query };
+  let silent = false;
   try {
-    await client.connect();
-    const result = await client.query({ text: query, rowMode: 'array' });
+    // One budget for connect and query, ended by the signal too, aborted already or not.
+    const result = await withDeadline(
+      'query',
+      timeoutMs,
+      client.connect().then(() => client.query({ text: query, rowMode: 'array' })),
+      {
+        signal,
+        onExpire: () => {
+          silent = true;
+          hangUp();
+        },
+      },
+    );
     const first = (result.rows[0] as unknown[] | undefined)?.[0];
     // node-postgres gives text, numbers, booleans, dates, JSON; int8 and numeric come as text.
     const value =
@@ -51,15 +62,14 @@ export async function postgresCheck(
       return failed(`${query}: got ${value}, expected ${options.expect}`, { details: { ...details, value } });
     return passed(`${query}: ${value}`, { details: { ...details, value } });
   } catch (error) {
-    const why = signal.aborted ? `no answer within ${durationText(timeoutMs)}` : describeError(error);
+    const why = silent ? `no answer within ${durationText(timeoutMs)}` : describeError(error);
     // PostgreSQL's own errors (auth refused, a bad query) carry a SQLSTATE; anything else is no answer.
     const answered =
       typeof (error as { code?: unknown }).code === 'string' &&
       /^[0-9A-Z]{5}$/.test((error as { code: string }).code);
     return (answered ? failed : errored)(`${host}:${port}: ${why}`, { details });
   } finally {
-    signal.removeEventListener('abort', hangUp);
-    if (signal.aborted) hangUp();
+    if (silent) hangUp();
     else await goodbye('postgres terminate', client.end(), hangUp, timeoutMs);
   }
 }

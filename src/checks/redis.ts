@@ -1,4 +1,5 @@
 import { durationText } from '../config/duration.js';
+import { StepTimeoutError, withDeadline } from './deadline.js';
 import { type CheckContext, describeError, errored, failed, type Outcome, passed } from './outcome.js';
 
 export interface RedisOptions {
@@ -32,22 +33,30 @@ export async function redisCheck(
     ...(options.password ? { password: options.password } : {}),
   });
   client.on('error', () => undefined);
-  const stop = () => client.destroy();
-  signal.addEventListener('abort', stop, { once: true });
+  // Only an open client has a socket to close (destroying a closed one throws).
+  const hangUp = () => {
+    if (client.isOpen) client.destroy();
+  };
   const details = { kind: 'redis-ping' as const, host, port };
   try {
-    await client.connect();
-    const reply = await client.ping();
+    // Bounded by the budget and the signal together, aborted already or not: a silent server
+    // never answers PING, and node-redis has no timeout of its own for it.
+    const reply = await withDeadline(
+      'PING',
+      timeoutMs,
+      client.connect().then(() => client.ping()),
+      { signal, onExpire: hangUp },
+    );
     return reply === 'PONG'
       ? passed('PING answered PONG', { details: { ...details, reply } })
       : failed(`PING answered ${reply}`, { details: { ...details, reply } });
   } catch (error) {
-    const why = signal.aborted ? `no answer within ${durationText(timeoutMs)}` : describeError(error);
+    const silent = signal.aborted || error instanceof StepTimeoutError;
+    const why = silent ? `no answer within ${durationText(timeoutMs)}` : describeError(error);
     // A refused AUTH is Redis's answer; anything else is no answer.
     const refused = /WRONGPASS|NOAUTH|NOPERM/.test(String((error as Error).message));
     return (refused ? failed : errored)(`${host}:${port}: ${why}`, { details });
   } finally {
-    signal.removeEventListener('abort', stop);
-    if (client.isOpen) client.destroy();
+    hangUp();
   }
 }

@@ -38,6 +38,22 @@ describe('the gate runner', () => {
     expect(outcome?.detail).toBe('no answer within 50ms');
   });
 
+  it('moves on from a check that never heeds its abort, naming the budget it overran', async () => {
+    const deaf: Attempt = () => new Promise(() => undefined);
+    const [outcome] = await runChecks([{ spec: spec('deaf', 50), attempt: deaf }], {
+      intervalMs: 10,
+      signal: AbortSignal.timeout(2_000),
+      progress: quiet,
+      once: true,
+    });
+    expect(outcome).toMatchObject({
+      ready: false,
+      attempts: 1,
+      status: 'error',
+      detail: 'no answer within 50ms',
+    });
+  });
+
   it('stops at once on a terminal failure, and passes on the first ready attempt', async () => {
     const outcomes = await runChecks(
       [

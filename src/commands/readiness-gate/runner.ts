@@ -1,5 +1,5 @@
 import { durationText } from '../../config/duration.js';
-import { sleep } from '../../checks/deadline.js';
+import { settleBy, sleep } from '../../checks/deadline.js';
 import type { Progress } from '../../output/progress.js';
 import type { CheckSpec } from './schema.js';
 import { describeError, type Outcome } from '../../checks/outcome.js';
@@ -26,6 +26,8 @@ export interface CheckOutcome {
 }
 
 const DEFAULT_ATTEMPT_MS = 10_000;
+/** How long past its budget an attempt may take to give its own reason, before the gate moves on. */
+const OVERRUN_GRACE_MS = 500;
 
 /**
  * Every check at once, each retried every `intervalMs` until it passes, fails for
@@ -64,8 +66,14 @@ export async function runChecks(
         if (options.signal.aborted) break;
         attempts++;
         const attempt = AbortSignal.any([options.signal, AbortSignal.timeout(budget)]);
-        const result: Outcome = await check({ signal: attempt, timeoutMs: budget }).catch(
-          (error: unknown): Outcome => ({ status: 'error', summary: describeError(error) }),
+        const result: Outcome = await settleBy(
+          check({ signal: attempt, timeoutMs: budget }).catch((error: unknown): Outcome => ({
+            status: 'error',
+            summary: describeError(error),
+          })),
+          attempt,
+          OVERRUN_GRACE_MS,
+          () => ({ status: 'error', summary: 'no answer' }),
         );
         if (result.status !== 'pass' && attempt.aborted) {
           // Cut short by the gate's deadline: the previous attempt's reason is the one worth reporting.
