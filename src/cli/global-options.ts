@@ -1,42 +1,42 @@
 import { type Command, Option } from 'commander';
-import { FORMATS, isLabelName } from '../config/names.js';
-import { durationArg, keyValueArg } from './parsers.js';
+import { FORMATS } from '../config/names.js';
+import { addOptions } from './option-defs.js';
 
-const labelArg = keyValueArg(isLabelName, 'key=value with a Prometheus label name as key');
+/** Options every subcommand takes, declared like a command's: flag, env var, config-file key, type. */
+export const globalOptions = [
+  { name: 'output', arg: '<format>', description: 'report format on stdout', kind: FORMATS, default: 'text' },
+  { name: 'pushgateway', arg: '<url>', description: 'push the run metrics to this Pushgateway', kind: 'url' },
+  {
+    name: 'job',
+    arg: '<name>',
+    description: 'Pushgateway job name (default: the subcommand)',
+    kind: 'string',
+  },
+  {
+    name: 'label',
+    arg: '<key=value>',
+    description: 'grouping-key label for the push, repeatable',
+    kind: 'labels',
+  },
+  {
+    name: 'timeout',
+    arg: '<duration>',
+    description: 'one deadline for the whole run (300s, 5m, 1500ms)',
+    kind: 'duration',
+  },
+  {
+    name: 'config',
+    arg: '<file>',
+    description: 'YAML file with these settings and a section per subcommand',
+    kind: 'string',
+    cliOnly: true,
+  },
+  { name: 'verbose', short: 'v', description: 'debug lines on stderr', kind: 'flag' },
+  { name: 'quiet', short: 'q', description: 'only warnings and errors on stderr', kind: 'flag' },
+] as const;
 
-/** Options every subcommand takes; each long flag also reads MAILOPS_<FLAG>. */
 export function addGlobalOptions(program: Command): void {
-  program
-    .addOption(
-      new Option('--output <format>', 'report format on stdout')
-        .choices(FORMATS)
-        .default('text')
-        .env('MAILOPS_OUTPUT'),
-    )
-    .addOption(
-      new Option('--pushgateway <url>', 'push the run metrics to this Pushgateway').env(
-        'MAILOPS_PUSHGATEWAY',
-      ),
-    )
-    .addOption(
-      new Option('--job <name>', 'Pushgateway job name (default: the subcommand)').env('MAILOPS_JOB'),
-    )
-    .addOption(
-      new Option('--label <key=value>', 'grouping-key label for the push, repeatable')
-        .argParser(labelArg)
-        .env('MAILOPS_LABEL'),
-    )
-    .addOption(
-      new Option('--timeout <duration>', 'one deadline for the whole run (300s, 5m, 1500ms)')
-        .argParser(durationArg)
-        .env('MAILOPS_TIMEOUT'),
-    )
-    .addOption(
-      new Option('--config <file>', 'YAML file with these settings and a section per subcommand').env(
-        'MAILOPS_CONFIG',
-      ),
-    )
-    .addOption(new Option('-v, --verbose', 'debug lines on stderr (env MAILOPS_VERBOSE=true)'))
-    .addOption(new Option('-q, --quiet', 'only warnings and errors on stderr (env MAILOPS_QUIET=true)'))
-    .addOption(new Option('--no-color', 'no colours (also NO_COLOR or MAILOPS_NO_COLOR)'));
+  addOptions(program, globalOptions);
+  // Negated and read from three places (the flag, NO_COLOR, MAILOPS_NO_COLOR): resolved on its own.
+  program.addOption(new Option('--no-color', 'no colours (also NO_COLOR or MAILOPS_NO_COLOR)'));
 }

@@ -1,14 +1,15 @@
 import { type Command, Option } from 'commander';
 import { durationText } from '../config/duration.js';
-import { durationArg, listArg, pairsArg, portArg, positiveIntArg } from './parsers.js';
+import { durationArg, labelsArg, listArg, pairsArg, portArg, positiveIntArg, urlArg } from './parsers.js';
 
 /**
  * What a flag takes; the same kind drives the flag parser, the config-file schema and the type
  * of the parsed value. list: a repeatable string (several in the env var, comma-separated);
- * pairs: repeatable name=value; a list of words: one of them.
+ * pairs: repeatable name=value; labels: pairs named as Prometheus labels; url: http(s) only;
+ * a list of words: one of them.
  */
 export type OptionKind =
-  'string' | 'duration' | 'port' | 'count' | 'flag' | 'pairs' | 'list' | readonly string[];
+  'string' | 'url' | 'duration' | 'port' | 'count' | 'flag' | 'pairs' | 'labels' | 'list' | readonly string[];
 
 export interface OptionDef {
   /** Long flag without dashes; also the config-file key and, upper-cased, the env var suffix. */
@@ -20,16 +21,20 @@ export interface OptionDef {
   default?: string | number | boolean;
   /** A run cannot do without it: what it expects, for "--dest: expected <this>, got nothing". */
   required?: string;
+  /** One-letter alias, e.g. "v" for -v. */
+  short?: string;
+  /** Given only as a flag or env var, never as a config-file key (--config itself). */
+  cliOnly?: true;
 }
 
 /** The value an option of a kind parses to. */
-type KindValue<K> = K extends 'string'
+type KindValue<K> = K extends 'string' | 'url'
   ? string
   : K extends 'duration' | 'port' | 'count'
     ? number
     : K extends 'flag'
       ? boolean
-      : K extends 'pairs'
+      : K extends 'pairs' | 'labels'
         ? Readonly<Record<string, string>>
         : K extends 'list'
           ? readonly string[]
@@ -54,6 +59,8 @@ export function envName(name: string): string {
 
 const PARSERS: Partial<Record<string, (value: string, previous: unknown) => unknown>> = {
   pairs: pairsArg,
+  labels: labelsArg,
+  url: urlArg,
   list: listArg,
   duration: durationArg,
   port: portArg,
@@ -63,17 +70,18 @@ const PARSERS: Partial<Record<string, (value: string, previous: unknown) => unkn
 /**
  * Declares the options on a commander command. Value options read
  * MAILOPS_<NAME> through commander; boolean flags are read strictly by
- * resolveFlagEnv, since commander would take MAILOPS_INSECURE=false as "on".
+ * optionValues, since commander would take MAILOPS_INSECURE=false as "on".
  */
 export function addOptions(command: Command, defs: readonly OptionDef[]): void {
   for (const def of defs) {
+    const flags = `${def.short ? `-${def.short}, ` : ''}--${def.name}`;
     if (def.kind === 'flag') {
-      command.addOption(new Option(`--${def.name}`, `${def.description} (env: ${envName(def.name)}=true)`));
+      command.addOption(new Option(flags, `${def.description} (env: ${envName(def.name)}=true)`));
       continue;
     }
     // A default already fills a required option; only one without a default must be given.
     const needed = def.required !== undefined && def.default === undefined ? ' (required)' : '';
-    const option = new Option(`--${def.name} ${def.arg ?? '<value>'}`, def.description + needed).env(
+    const option = new Option(`${flags} ${def.arg ?? '<value>'}`, def.description + needed).env(
       envName(def.name),
     );
     if (Array.isArray(def.kind)) option.choices(def.kind as readonly string[]);

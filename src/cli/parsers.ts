@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from 'commander';
 import { DURATION_EXPECTED, parseDuration } from '../config/duration.js';
+import { isHttpUrl, isLabelName } from '../config/names.js';
 
 /** Flag value parsers: each names what it expected and what it got, for commander's one-line error. */
 export function durationArg(value: string): number {
@@ -59,3 +60,12 @@ export const pairsArg = keyValueArg(
   (name, path) => /^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(name) && path !== '',
   'name=path with a plain name',
 );
+
+/** --label: Prometheus label names, so a push is never refused for one. */
+export const labelsArg = keyValueArg(isLabelName, 'key=value with a Prometheus label name as key');
+
+export function urlArg(value: string): string {
+  if (!isHttpUrl(value))
+    throw new InvalidArgumentError(`expected an http:// or https:// URL, got ${JSON.stringify(value)}`);
+  return value;
+}

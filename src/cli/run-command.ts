@@ -9,9 +9,10 @@ import type { Report } from '../checks/types.js';
 import { durationText } from '../config/duration.js';
 import { ExitCode, MailopsError, PushError, UsageError } from '../errors.js';
 import type { ArgDef, CommandSpec, ValuesOf } from './command-spec.js';
-import { envName, type OptionDef } from './option-defs.js';
+import type { OptionDef } from './option-defs.js';
+import { optionValues } from './option-values.js';
 import { exitCodeFor } from './exit-code.js';
-import { envFlag, resolveGlobals } from './resolve-globals.js';
+import { resolveGlobals } from './resolve-globals.js';
 import { RunTrace } from './run-trace.js';
 import { STOP_GRACE_MS, StopClock } from './stop-clock.js';
 
@@ -21,52 +22,20 @@ export interface CliIo {
   env: NodeJS.ProcessEnv;
 }
 
-/**
- * The command's values by long flag name: flag, then env (strict for booleans), then config
- * section, then default; an option the command requires and did not get is a usage error. They
- * are typed by the command's declaration (SpecValues), which this resolution follows.
- */
-function commandOptions(
+/** The command's values: its positional arguments and its options (optionValues), typed by its spec. */
+function commandValues(
   spec: CommandSpec,
   command: Command,
   section: Record<string, unknown> | undefined,
   env: NodeJS.ProcessEnv,
 ): ValuesOf<readonly OptionDef[], readonly ArgDef[]> {
-  // A parent that declares the same flag (backup-rsync and backup-rsync list both take --dest)
-  // receives it even when it follows the subcommand's name: look there too.
-  const parent = command.parent?.parent ? command.parent : undefined;
-  const values: Record<string, unknown> = Object.fromEntries(
-    (spec.args ?? []).map((arg, i) => [arg.name, command.processedArgs[i] as unknown]),
+  const parent = command.parent?.parent ? [command.parent] : [];
+  const args = Object.fromEntries(
+    (spec.args ?? []).map((arg, i) => [arg.name, String(command.processedArgs[i])]),
   );
-  for (const def of spec.options) {
-    const key = camelCase(def.name);
-    const owner = [command, parent].find((c) => {
-      const source = c?.getOptionValueSource(key);
-      return source === 'cli' || source === 'env';
-    });
-    const holder = owner ?? command;
-    const given = holder.opts<Record<string, unknown>>();
-    const source = holder.getOptionValueSource(key);
-    const fromFlagEnv = def.kind === 'flag' && source !== 'cli' ? envFlag(env, envName(def.name)) : undefined;
-    if (source === 'cli' || source === 'env') values[def.name] = given[key];
-    else if (fromFlagEnv !== undefined) values[def.name] = fromFlagEnv;
-    else if (section?.[def.name] !== undefined) values[def.name] = section[def.name];
-    else values[def.name] = given[key] ?? (def.kind === 'flag' ? false : undefined);
-    if (def.required && isEmpty(values[def.name]))
-      throw new UsageError(`--${def.name}: expected ${def.required}, got nothing`);
-  }
+  const values = { ...args, ...optionValues(spec.options, [command, ...parent], section, env) };
+  // Seen through the registry's erased spec; each command's run() reads its own declared type.
   return values as ValuesOf<readonly OptionDef[], readonly ArgDef[]>;
-}
-
-/** Nothing given: no value, an empty string, list or mapping (a config file's `source: {}`). */
-const isEmpty = (value: unknown) =>
-  value === undefined ||
-  value === '' ||
-  (Array.isArray(value) && value.length === 0) ||
-  (typeof value === 'object' && value !== null && Object.keys(value).length === 0);
-
-function camelCase(name: string): string {
-  return name.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 }
 
 /** Config, deadline, run, render, push: the same sequence for every subcommand. */
@@ -89,7 +58,7 @@ export async function runCommand(
     config = await loadConfigFile(configPath, { [configKey]: sectionSchema(spec.options, extra) });
   }
   const section = config[configKey] as Record<string, unknown> | undefined;
-  const options = commandOptions(spec, cmd, section, io.env);
+  const options = commandValues(spec, cmd, section, io.env);
   const globals = resolveGlobals(program, config, io.env, spec.defaultJob);
   const stderrTty = io.stderr.isTTY === true;
   const log = createLogger({

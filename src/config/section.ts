@@ -1,6 +1,20 @@
 import * as v from 'valibot';
 import type { OptionDef } from '../cli/option-defs.js';
-import { duration } from './globals.js';
+import { DURATION_EXPECTED, parseDuration } from './duration.js';
+import { isHttpUrl, LABEL_NAME } from './names.js';
+
+/** A duration as a config file spells it ("300s", not 300), kept in milliseconds. */
+export const duration = v.pipe(
+  v.union([v.string(), v.number()], DURATION_EXPECTED),
+  v.check((value) => typeof value === 'string' && parseDuration(value) !== undefined, DURATION_EXPECTED),
+  v.transform((value) => parseDuration(String(value)) ?? 0),
+);
+
+const labelName = v.pipe(
+  v.string(),
+  v.regex(LABEL_NAME, 'a Prometheus label name ([a-zA-Z_][a-zA-Z0-9_]*)'),
+  v.check((name) => !name.startsWith('__'), 'a label name not starting with "__" (reserved)'),
+);
 
 export const port = v.pipe(
   v.number('a port from 1 to 65535'),
@@ -25,6 +39,10 @@ function schemaFor(def: OptionDef): v.GenericSchema {
       return count;
     case 'flag':
       return v.boolean();
+    case 'url':
+      return v.pipe(v.string(), v.check(isHttpUrl, 'an http:// or https:// URL'));
+    case 'labels':
+      return v.record(labelName, v.string());
     case 'list':
       return v.array(v.pipe(v.string(), v.minLength(1, 'a non-empty string')));
     case 'pairs':
@@ -37,20 +55,19 @@ function schemaFor(def: OptionDef): v.GenericSchema {
   }
 }
 
-/**
- * The config-file section of a subcommand: its long flag names as keys, values typed like
- * the flags, plus any keys only a file can hold (the readiness gate's checks).
- */
+/** Options as config-file keys: their long flag names, values typed like the flags. */
+export function optionEntries(defs: readonly OptionDef[]): Record<string, v.GenericSchema> {
+  return Object.fromEntries(
+    defs.filter((def) => !def.cliOnly).map((def) => [def.name, v.optional(schemaFor(def))]),
+  );
+}
+
+/** The config-file section of a subcommand: its options, plus keys only a file can hold (the gate's checks). */
 export function sectionSchema(
   defs: readonly OptionDef[],
   extra: Record<string, v.GenericSchema> = {},
 ): v.GenericSchema {
-  return v.optional(
-    v.strictObject({
-      ...Object.fromEntries(defs.map((def) => [def.name, v.optional(schemaFor(def))])),
-      ...extra,
-    }),
-  );
+  return v.optional(v.strictObject({ ...optionEntries(defs), ...extra }));
 }
 
 /** A list whose items' names must differ: "<what> names that are unique". */

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { duration } from '../../config/globals.js';
+import { duration } from '../../config/section.js';
 import { parseYaml, readText, validate } from '../../config/load.js';
 import { issuePath, port, uniqueNames } from '../../config/section.js';
 

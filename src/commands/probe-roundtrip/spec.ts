@@ -48,9 +48,8 @@ export const probeOptions = [
     name: 'brevo-url',
     arg: '<url>',
     description: 'Brevo API base URL',
-    kind: 'string',
+    kind: 'url',
     default: 'https://api.brevo.com',
-    required: 'the Brevo API URL',
   },
   {
     name: 'brevo-api-key-file',
@@ -68,7 +67,7 @@ export const probeOptions = [
     name: 'ses-endpoint',
     arg: '<url>',
     description: 'SES endpoint override, e.g. a VPC endpoint or emulator',
-    kind: 'string',
+    kind: 'url',
   },
   {
     name: 'imap-host',

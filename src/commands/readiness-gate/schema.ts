@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { duration } from '../../config/globals.js';
+import { duration } from '../../config/section.js';
 import { issuePath, port, uniqueNames } from '../../config/section.js';
 
 const text = v.pipe(v.string(), v.minLength(1, 'a non-empty string'));
