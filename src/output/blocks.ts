@@ -56,7 +56,12 @@ function spfBlocks(report: Report): string[] {
   const lines = [
     'Lookups',
     ...first.terms.map((t, i) => {
-      const flags = [t.void ? 'void' : '', t.note ?? ''].filter(Boolean).join(', ');
+      const flags = [
+        t.void ? 'void' : t.voidFamily ? `void for ${t.voidFamily === 'ipv4' ? 'IPv4' : 'IPv6'} clients` : '',
+        t.note ?? '',
+      ]
+        .filter(Boolean)
+        .join(', ');
       return `  ${String(i + 1).padStart(2)}  ${t.term.padEnd(40)} in ${t.path.join(' > ')}${flags ? ` (${flags})` : ''}`;
     }),
   ];

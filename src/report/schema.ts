@@ -72,6 +72,8 @@ const spfTerm = v.strictObject({
   /** The records it is in, outermost first: the include/redirect path. */
   path: texts,
   void: v.boolean(),
+  /** Void only for clients of this family (an `a` target with A but no AAAA, or the reverse). */
+  voidFamily: v.optional(v.picklist(['ipv4', 'ipv6'])),
   note: v.optional(text),
 });
 
@@ -293,10 +295,29 @@ export const detailsSchema = v.variant('kind', [
     ),
     lookups: count,
     voidLookups: count,
+    /** Void lookups an IPv4 and an IPv6 client would spend; voidLookups counts those void for both. */
+    voidByFamily: v.optional(v.strictObject({ ipv4: count, ipv6: count })),
     /** Every DNS-costing term of the record tree, in evaluation order. */
     terms: v.array(spfTerm),
     /** The qualifier of the all that ends evaluation; absent: none (neutral). */
     all: v.optional(text),
+    /**
+     * Every RFC 7208 §12 grammar rule a record of the tree breaks (error: permerror for every
+     * client reaching it) and every term that never takes effect (warning), with where it is.
+     */
+    syntax: v.optional(
+      v.array(
+        v.strictObject({
+          path: v.array(text),
+          term: text,
+          /** 1-based, counting the terms after v=spf1. */
+          position: count,
+          rule: text,
+          message: text,
+          severity: v.picklist(['error', 'warning']),
+        }),
+      ),
+    ),
     errors: texts,
     warnings: texts,
   }),

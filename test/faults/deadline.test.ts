@@ -63,8 +63,8 @@ describe('every subcommand ends within its deadline and pushes its failure', () 
       stallingProxy({ host: '127.0.0.1', port: lab.imap.imapPort }, { side: 'client', match: /SELECT/i }),
     );
     const job = ownJob('probe-stall');
-    // 3 s budgets: enough for the real submission and login under load; the SELECT never answers.
-    const windows = ['--connect-timeout', '3s', '--attempts', '2', '--interval', '1s'];
+    // 5 s budgets: enough for the real submission and login on a loaded 2-core runner; the SELECT never answers.
+    const windows = ['--connect-timeout', '5s', '--attempts', '2', '--interval', '1s'];
     let args = probeArgs(lab, ['--to', lab.users[3]!.address, ...windows]);
     args = withFlag(withFlag(args, '--imap-port', String(port)), '--imap-tls', 'none');
     const run = await runTimed(
@@ -75,12 +75,12 @@ describe('every subcommand ends within its deadline and pushes its failure', () 
     );
     expect(run.exitCode).toBe(1);
     expect(run.stdout).toMatch(
-      /Round-trip FAILED at connect: 127\.0\.0\.1:\d+: open INBOX: no answer within 3s$/m,
+      /Round-trip FAILED at connect: 127\.0\.0\.1:\d+: open INBOX: no answer within 5s$/m,
     );
     expect(await success(job, 'email_roundtrip_success')).toBe(0);
     row(run, {
       fault: 'IMAP silent after SELECT, in every window',
-      command: 'probe-roundtrip --connect-timeout 3s --attempts 2 --interval 1s',
+      command: 'probe-roundtrip --connect-timeout 5s --attempts 2 --interval 1s',
       pushed: '`email_roundtrip_success 0`, `failure_info{phase="connect"}`',
       left: 'the probe message in the mailbox, deleted as stale by a later run',
     });

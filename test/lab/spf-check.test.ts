@@ -169,6 +169,41 @@ describe('spf-check against real authoritative DNS (Knot)', () => {
     );
   });
 
+  it.each([
+    ['bad-cidr', 1, 'ip4-cidr', '/33: an IPv4 prefix length is at most 32'],
+    ['bad-ip6', 1, 'ip6-network', 'expected an IPv6 address, got "zz::1"'],
+    ['bad-ip4', 1, 'ip4-network', 'expected an IPv4 address, got "300.1.1.1"'],
+    ['two-exp', 2, 'modifier-twice', 'exp= may appear at most once'],
+    ['bad-mx-cidr', 1, 'ip4-cidr', '/33: an IPv4 prefix length is at most 32'],
+    ['bad-macro', 1, 'macro', '%{z} is not a macro letter (s l o d i p h c r t v)'],
+    ['two-redirect', 2, 'modifier-twice', 'redirect= may appear at most once'],
+  ])(
+    'fails %s.spf.test, naming term %i and the rule %s, with no DNS noise',
+    async (name, position, rule, message) => {
+      const domain = `${name}.spf.test`;
+      const run = await spf([domain, '--resolver', A, '--output', 'json']);
+      expect(run.exitCode).toBe(1);
+      const record = run.check(`record@${A}`);
+      expect(record?.status).toBe('fail');
+      const details = record?.details?.kind === 'spf-record' ? record.details : undefined;
+      expect(details?.syntax).toContainEqual(
+        expect.objectContaining({ path: [domain], position, rule, message, severity: 'error' }),
+      );
+      // The grammar's verdict alone: the broken record's includes and redirects are not followed.
+      expect(details?.errors).toHaveLength(1);
+      expect(details?.errors[0]).toMatch(new RegExp(`^${domain}: term ${position} ".*": .*\\(permerror\\)$`));
+    },
+  );
+
+  it('counts a name with A but no AAAA as void for IPv6 clients only, and says so', async () => {
+    const run = await spf(['v4only.spf.test', '--resolver', A, '--output', 'json']);
+    expect(run.exitCode).toBe(0);
+    const details = run.check(`record@${A}`)?.details;
+    expect(details?.kind === 'spf-record' && details.voidByFamily).toEqual({ ipv4: 0, ipv6: 3 });
+    expect(details?.kind === 'spf-record' && details.voidLookups).toBe(0);
+    expect(run.report?.warnings.join('\n')).toContain('3 void lookups for IPv6 clients');
+  });
+
   it('fails two v=spf1 records, too many void lookups, and warns of +all through an include', async () => {
     const two = await spf(['two.spf.test', '--resolver', A]);
     expect(two.check(`record@${A}`)?.summary).toBe(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeSpf } from '../../src/checks/spf/analyze.js';
-import { zoneLookup } from '../../lab/spf-suite.js';
+import { type ZoneRecord, zoneLookup } from '../../lab/spf-suite.js';
 
 /** An in-memory zone in the suite's zonedata form. */
 const zone = (records: Record<string, string>) =>
@@ -67,5 +67,52 @@ describe('SPF record analysis', () => {
       'example.org: include:nothing.example.org: no v=spf1 records, exactly one is needed (permerror)',
       'example.org > loop.example.org: include:example.org loops back to a record already on the path',
     ]);
+  });
+
+  it('costs nothing after an all, and counts void only what has no answer of the type asked', async () => {
+    const lookup = zoneLookup(
+      new Map<string, ZoneRecord[]>([
+        [
+          'example.org',
+          [
+            {
+              TXT: 'v=spf1 include:txt.example.org a:six.example.org exists:gone.example.org ~all a:never.example.org',
+            },
+          ],
+        ],
+        ['txt.example.org', [{ TXT: 'google-site-verification=x' }]],
+        ['six.example.org', [{ AAAA: '2001:db8::6' }]],
+      ]),
+    );
+    const a = await analyzeSpf('example.org', lookup);
+    expect(a.terms.map((t) => [t.term, t.void, t.voidFamily])).toEqual([
+      ['include:txt.example.org', false, undefined],
+      ['a:six.example.org', false, 'ipv4'],
+      ['exists:gone.example.org', true, undefined],
+    ]);
+    // TXT records that are not SPF are an answer: a permerror, but not a void lookup.
+    expect(a.voidLookups).toBe(1);
+    expect(a.voidByFamily).toEqual({ ipv4: 2, ipv6: 1 });
+    expect(a.lookups).toBe(3);
+    expect(a.warnings).toContain(
+      'example.org: term 5 "a:never.example.org": never reached: "~all" (term 4) ends evaluation',
+    );
+  });
+
+  it('warns when the TXT answer may not fit one UDP datagram (RFC 7208 §3.4)', async () => {
+    const ips = (n: number, from: number) =>
+      Array.from({ length: n }, (_, i) => `ip4:192.0.${from + i}.0/24`).join(' ');
+    const lookup = zoneLookup(
+      new Map<string, ZoneRecord[]>([
+        ['big.example.org', [{ TXT: `v=spf1 ${ips(18, 0)} -all` }, { TXT: `x=${'y'.repeat(200)}` }]],
+        ['near.example.org', [{ TXT: `v=spf1 ${ips(25, 0)} -all` }]],
+        ['small.example.org', [{ TXT: `v=spf1 ${ips(3, 0)} -all` }]],
+      ]),
+    );
+    const big = await analyzeSpf('big.example.org', lookup);
+    expect(big.warnings.join('\n')).toMatch(/the TXT answer is \d+ octets, over 512/);
+    const near = await analyzeSpf('near.example.org', lookup);
+    expect(near.warnings.join('\n')).toMatch(/name and TXT text are 4\d\d octets: from 450/);
+    expect((await analyzeSpf('small.example.org', lookup)).warnings).toEqual([]);
   });
 });

@@ -1,5 +1,14 @@
 import type { DnsLookup } from '../dns-client.js';
-import { fetchSpf, isVoid, parseTerms, type Qualifier, type Term } from './record.js';
+import {
+  type AnswerSize,
+  fetchSpf,
+  isVoid,
+  parseTerms,
+  type Qualifier,
+  type RecordIssue,
+  recordIssues,
+  type Term,
+} from './record.js';
 import { describeDnsError } from '../dns-client.js';
 
 export const LOOKUP_LIMIT = 10;
@@ -11,9 +20,14 @@ export interface TermCost {
   term: string;
   /** The record it is in, outermost first: the include/redirect path. */
   path: string[];
+  /** Its target answered nothing (NXDOMAIN or no record of the type asked): a void lookup. */
   void: boolean;
+  /** Void only for clients of one family: an `a` target with A but no AAAA records, or the reverse. */
+  voidFamily?: Family;
   note?: string;
 }
+
+export type Family = 'ipv4' | 'ipv6';
 
 export interface SpfAnalysis {
   domain: string;
@@ -22,14 +36,25 @@ export interface SpfAnalysis {
   /** No usable record at the top: "none", a DNS failure, or several records. */
   problem?: { kind: 'none' | 'temporary' | 'multiple'; message: string };
   lookups: number;
+  /** Void lookups every client spends (RFC 7208 §4.6.4: over 2 is permerror). */
   voidLookups: number;
+  /** Void lookups an IPv4 and an IPv6 client would spend: `a` asks A of one, AAAA of the other. */
+  voidByFamily: Record<Family, number>;
   terms: TermCost[];
   /** Every domain reached through include: or redirect=, lower-case. */
   reachable: Set<string>;
   /** The qualifier of the "all" that ends evaluation, after redirects; undefined: none (neutral). */
   all?: Qualifier;
+  /** Every grammar rule a record of the tree breaks (error) or a term that never takes effect (warning). */
+  syntax: SyntaxIssue[];
   errors: string[];
   warnings: string[];
+}
+
+export interface SyntaxIssue extends RecordIssue {
+  /** The record it is in, outermost first. */
+  path: string[];
+  severity: 'error' | 'warning';
 }
 
 /**
@@ -43,8 +68,10 @@ export async function analyzeSpf(domain: string, lookup: DnsLookup): Promise<Spf
     domain,
     lookups: 0,
     voidLookups: 0,
+    voidByFamily: { ipv4: 0, ipv6: 0 },
     terms: [],
     reachable: new Set(),
+    syntax: [],
     errors: [],
     warnings: [],
   };
@@ -59,6 +86,7 @@ export async function analyzeSpf(domain: string, lookup: DnsLookup): Promise<Spf
     };
   else {
     out.record = top.records[0];
+    sizeWarnings(out, domain, top.size);
     out.all = await walk(out, out.record ?? '', [domain], lookup);
   }
   if (out.lookups > LOOKUP_LIMIT)
@@ -69,6 +97,12 @@ export async function analyzeSpf(domain: string, lookup: DnsLookup): Promise<Spf
     );
   if (out.voidLookups > VOID_LIMIT)
     out.errors.push(`${out.voidLookups} void lookups, over the limit of ${VOID_LIMIT} (permerror)`);
+  else
+    for (const family of ['ipv4', 'ipv6'] as const)
+      if (out.voidByFamily[family] > VOID_LIMIT)
+        out.warnings.push(
+          `${out.voidByFamily[family]} void lookups for ${family === 'ipv4' ? 'IPv4' : 'IPv6'} clients (a names without ${family === 'ipv4' ? 'A' : 'AAAA'} records): permerror at receivers that count them, such as pyspf; mailauth counts only names with neither`,
+        );
   return out;
 }
 
@@ -81,24 +115,33 @@ async function walk(
   const terms = parseTerms(record);
   prefetch(terms, lookup);
   const where = path.join(' > ');
-  if (/[^\x20-\x7e]/.test(record)) out.errors.push(`${where}: the record is not 7-bit ASCII (permerror)`);
+  const { problems, warnings } = recordIssues(terms);
+  for (const issue of problems) {
+    out.syntax.push({ ...issue, path, severity: 'error' });
+    out.errors.push(`${where}: term ${issue.position} "${issue.term}": ${issue.message} (permerror)`);
+  }
+  for (const issue of warnings) {
+    out.syntax.push({ ...issue, path, severity: 'warning' });
+    out.warnings.push(`${where}: term ${issue.position} "${issue.term}": ${issue.message}`);
+  }
+  // A record that breaks the grammar is permerror before any term is looked at (RFC 7208 §4.6):
+  // following its includes or redirect would only add DNS noise to that verdict.
+  if (problems.length) return undefined;
   let all: Qualifier | undefined;
   let redirect: string | undefined;
   for (const term of terms) {
-    if (term.kind === 'invalid') {
-      out.errors.push(`${where}: "${term.text}" is not an SPF term (permerror)`);
-      continue;
-    }
+    if (term.kind === 'invalid') continue;
     if (term.kind === 'modifier') {
-      if (term.name === 'redirect') redirect = term.value;
+      if (term.name === 'redirect') redirect ??= term.value;
       continue;
     }
     if (term.name === 'all') {
-      all ??= term.qualifier;
+      all = term.qualifier;
       if (term.qualifier === '+' && path.length > 1)
         out.warnings.push(`+all reachable through ${where}: it authorises every address on the internet`);
       else if (term.qualifier === '+') out.warnings.push(`${where} ends in +all: every address passes`);
-      continue;
+      // Evaluation ends here for every client: what follows costs nothing (a warning says so).
+      break;
     }
     if (term.name === 'ip4' || term.name === 'ip6') continue;
     const target = term.target ?? path.at(-1) ?? '';
@@ -147,11 +190,16 @@ async function descend(
     out.errors.push(
       `${where}: ${fetched.kind === 'none' ? 'no' : fetched.records.length} v=spf1 records, exactly one is needed (permerror)`,
     );
-    if (fetched.kind === 'none') out.voidLookups++;
+    // Void only when the name has no TXT record at all: other TXT records are an answer.
+    if (fetched.kind === 'none' && fetched.void) countVoid(out, undefined);
     return undefined;
   }
+  sizeWarnings(out, `${path.join(' > ')} > ${domain}`, fetched.size);
   return walk(out, fetched.records[0] ?? '', [...path, domain], lookup);
 }
+
+/** What a mechanism's target asks: A and AAAA for `a` (an IPv4 client asks one, an IPv6 client the other). */
+const QUESTIONS: Record<string, readonly string[]> = { a: ['A', 'AAAA'], mx: ['MX'], exists: ['A'] };
 
 async function costTarget(
   out: SpfAnalysis,
@@ -164,27 +212,59 @@ async function costTarget(
     cost.note = 'a label over 63 characters: never matches';
     return;
   }
-  try {
-    const answer = (await lookup(target, mechanism === 'mx' ? 'MX' : 'A')) as unknown[];
-    if (mechanism === 'mx' && answer.length > 10) {
-      out.errors.push(
-        `${cost.path.join(' > ')}: "${cost.term}": ${answer.length} MX names, over 10 (permerror)`,
-      );
-    }
-  } catch (error) {
-    if (isVoid(error)) {
-      cost.void = true;
-      out.voidLookups++;
-    } else cost.note = describeDnsError(error);
+  const types = QUESTIONS[mechanism] ?? [];
+  // How many answers each question got: 0 for a void one; a failure other than void is kept.
+  const answers = await Promise.all(
+    types.map((type) =>
+      lookup(target, type).then(
+        (answer): { count: number; error?: unknown } => ({ count: (answer as unknown[]).length }),
+        (error: unknown) => (isVoid(error) ? { count: 0 } : { count: 0, error }),
+      ),
+    ),
+  );
+  const failed = answers.find((a) => a.error !== undefined);
+  if (failed) {
+    cost.note = describeDnsError(failed.error);
+    return;
   }
+  const empty = answers.map((a) => a.count === 0);
+  const names = answers[0]?.count ?? 0;
+  if (mechanism === 'mx' && names > 10)
+    out.errors.push(`${cost.path.join(' > ')}: "${cost.term}": ${names} MX names, over 10 (permerror)`);
+  if (empty.every(Boolean)) {
+    cost.void = true;
+    countVoid(out, undefined);
+  } else if (mechanism === 'a' && empty.some(Boolean)) {
+    cost.voidFamily = empty[0] ? 'ipv4' : 'ipv6';
+    countVoid(out, cost.voidFamily);
+  }
+}
+
+/** A void lookup for every client, or for the clients of one family. */
+function countVoid(out: SpfAnalysis, family: Family | undefined): void {
+  if (family === undefined) out.voidLookups++;
+  if (family !== 'ipv6') out.voidByFamily.ipv4++;
+  if (family !== 'ipv4') out.voidByFamily.ipv6++;
+}
+
+/** RFC 7208 §3.4: the answer should fit one 512-octet UDP datagram; from 450 octets of text it may not. */
+function sizeWarnings(out: SpfAnalysis, where: string, size: AnswerSize): void {
+  if (size.messageOctets > 512)
+    out.warnings.push(
+      `${where}: the TXT answer is ${size.messageOctets} octets, over 512: resolvers without EDNS0 retry over TCP (RFC 7208 §3.4)`,
+    );
+  else if (size.textOctets >= 450)
+    out.warnings.push(
+      `${where}: name and TXT text are ${size.textOctets} octets: from 450 the answer may not fit one UDP datagram (RFC 7208 §3.4)`,
+    );
 }
 
 /** Ask for everything a record's terms will need at once: the walk then awaits answers already on their way. */
 function prefetch(terms: Term[], lookup: DnsLookup): void {
   for (const term of terms) {
     if (term.kind !== 'mechanism' || !term.target || term.target.includes('%')) continue;
-    const type = term.name === 'include' ? 'TXT' : term.name === 'mx' ? 'MX' : term.name === 'ptr' ? '' : 'A';
-    if (type && !term.target.split('.').some((l) => l.length > 63))
-      lookup(term.target, type).catch(() => undefined);
+    const types = term.name === 'include' ? ['TXT'] : (QUESTIONS[term.name] ?? []);
+    if (term.target.split('.').some((l) => l.length > 63)) continue;
+    for (const type of types) lookup(term.target, type).catch(() => undefined);
   }
 }

@@ -52,7 +52,7 @@ async function walk(
   const fetched = await fetchSpf(domain, input.lookup);
   if (fetched.kind !== 'records' || fetched.records.length !== 1) return undefined;
   const terms = parseTerms(fetched.records[0]!);
-  if (terms.some((t) => t.kind === 'invalid')) return undefined;
+  if (terms.some((t) => t.problems.length)) return undefined;
   const matches = async (record: string) =>
     (await checkHost({ ...input, lookup: serving(input.lookup, new Map([...outer, [domain, record]])) }))
       .result === 'pass';
