@@ -88,7 +88,7 @@ const INVALID = [
 ];
 
 /** mulberry32: small, seeded, enough for picking terms. */
-function random(seed: number): () => number {
+export function random(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
