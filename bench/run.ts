@@ -3,4 +3,5 @@ await import('./startup.ts');
 await import('./probe.ts');
 await import('./backup.ts');
 await import('./spf.ts');
+await import('./spf-domains.ts');
 await import('./gate.ts');

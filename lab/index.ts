@@ -48,7 +48,10 @@ export interface Lab {
   users: MailUser[];
   pushgateway: { url: string; port: number };
   dns: DnsServer;
-  /** A second authoritative server with the next version of spf.test (fixtures/zones-next). */
+  /**
+   * A second authoritative server with the next version of spf.test (fixtures/zones-next),
+   * on 127.0.0.2 at dns's port: spf.test's ns2 where dns is its ns1.
+   */
   dnsNext: DnsServer;
   /** proxiedPort: postscreen expecting PROXY v2 (postscreen_upstream_proxy_protocol = haproxy). */
   smtp: {
@@ -125,12 +128,15 @@ export async function startLab(options: { dir?: string } = {}): Promise<Lab> {
       { address: `restore@${domain}`, password: secret() },
       { address: `sink@${domain}`, password: secret() },
     ];
+    // One port for both Knots: spf.test's ns1 (127.0.0.1) and ns2 (127.0.0.2) then differ
+    // only by address, so the zone's NS set leads to both.
+    const dnsPort = await ctx.port();
     const [pushgateway, knot, knotNext, redis, postgres, dovecot] = await allOrThrow<
       [Started, Started, Started, Started, Started, Started]
     >([
       startPushgateway(ctx).then(keep),
-      startKnot(ctx).then(keep),
-      startKnot(ctx, 'knot-next', 'zones-next').then(keep),
+      startKnot(ctx, 'knot', 'zones', { port: dnsPort }).then(keep),
+      startKnot(ctx, 'knot-next', 'zones-next', { address: '127.0.0.2', port: dnsPort }).then(keep),
       startRedis(ctx, secret()).then(keep),
       startPostgres(ctx, secret()).then(keep),
       startDovecot(ctx, tls, users).then(keep),

@@ -53,7 +53,8 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
   const register = (parent: Command, spec: CommandSpec) => {
     const command = parent.command(spec.name).summary(spec.summary).description(spec.summary);
     specs.set(command, spec);
-    for (const arg of spec.args ?? []) command.argument(`<${arg.name}>`, arg.description);
+    for (const arg of spec.args ?? [])
+      command.argument(arg.variadic ? `[${arg.name}...]` : `<${arg.name}>`, arg.description);
     command.action(async (...received: unknown[]) => {
       const cmd = received.at(-1) as Command;
       // The run path (YAML, schemas, undici, renderers) loads only when a command runs, not for --help.

@@ -7,9 +7,17 @@ import type { LabContext, Started } from './types.ts';
 /**
  * Knot DNS, authoritative for every fixtures/<folder>/<zone>.zone, on UDP and TCP. A
  * second instance serves fixtures/zones-next: the same zones mid-change, for propagation.
+ * Two instances may share a port on different loopback addresses, as a zone's name
+ * servers do on port 53.
  */
-export async function startKnot(ctx: LabContext, name = 'knot', folder = 'zones'): Promise<Started> {
-  const port = await ctx.port();
+export async function startKnot(
+  ctx: LabContext,
+  name = 'knot',
+  folder = 'zones',
+  listen: { address?: string; port?: number } = {},
+): Promise<Started> {
+  const address = listen.address ?? '127.0.0.1';
+  const port = listen.port ?? (await ctx.port());
   const dir = ctx.path(name);
   mkdirSync(dir, { recursive: true });
   // A copy: a test may edit a zone and reload it (knotc -c <conf> zone-reload) mid-run.
@@ -21,7 +29,7 @@ export async function startKnot(ctx: LabContext, name = 'knot', folder = 'zones'
   const conf = [
     'server:',
     `    rundir: "${dir}"`,
-    `    listen: 127.0.0.1@${port}`,
+    `    listen: ${address}@${port}`,
     'log:',
     '  - target: stderr',
     '    any: warning',
@@ -44,7 +52,7 @@ export async function startKnot(ctx: LabContext, name = 'knot', folder = 'zones'
   await waitFor(name, () => {
     const out = execFileSync(
       '/usr/bin/kdig',
-      [`@127.0.0.1`, '-p', String(port), '+short', '+timeout=1', '+retry=0', 'SOA', zones[0] ?? '.'],
+      [`@${address}`, '-p', String(port), '+short', '+timeout=1', '+retry=0', 'SOA', zones[0] ?? '.'],
       {
         encoding: 'utf8',
       },
@@ -55,6 +63,6 @@ export async function startKnot(ctx: LabContext, name = 'knot', folder = 'zones'
     name,
     pid,
     expect: 'knotd',
-    info: { port, zones, server: `127.0.0.1:${port}`, zonesDir, conf: confFile },
+    info: { port, zones, server: `${address}:${port}`, zonesDir, conf: confFile },
   };
 }

@@ -1,5 +1,6 @@
 // DNS questions to chosen servers, for spf-check and the readiness gate's dns and parity checks.
 import { Resolver } from 'node:dns/promises';
+import { isIPv6 } from 'node:net';
 
 export interface ServerLookup {
   /** What the report calls this resolver: its address, or "system" for resolv.conf's. */
@@ -40,6 +41,11 @@ export function serverLookup(
     return answer;
   };
   return { name: server ?? 'system', lookup, sent: () => asked.size };
+}
+
+/** An address and port as serverLookup takes them: ip:port, or [ipv6]:port. */
+export function serverAddress(address: string, port = 53): string {
+  return isIPv6(address) ? `[${address}]:${port}` : `${address}:${port}`;
 }
 
 /** A node:dns error code as the report words it. */

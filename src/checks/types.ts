@@ -43,6 +43,18 @@ export type Evidence = NonNullable<DetailsOf<'gate-check'>['evidence']>;
  */
 export interface Report extends Omit<ReportDocument, 'schemaVersion' | 'metrics'> {
   metrics: MetricFamily[];
+  /**
+   * Pushed each as its own Pushgateway group instead of the whole report: the grouping key
+   * gains the group's labels, and its run-level families follow the group's status. A run
+   * over many domains pushes one group per domain, so no run overwrites another domain's.
+   */
+  pushGroups?: PushGroup[];
+}
+
+export interface PushGroup {
+  labels: Labels;
+  status: Status;
+  metrics: MetricFamily[];
 }
 
 export type ReportDocument = InferOutput<typeof reportSchema>;

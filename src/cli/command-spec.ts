@@ -18,10 +18,11 @@ export interface RunContext {
   section?: Readonly<Record<string, unknown>>;
 }
 
-/** A positional argument: required, a string. */
+/** A positional argument: a required string, or (variadic) any number of them. */
 export interface ArgDef {
   name: string;
   description: string;
+  variadic?: boolean;
 }
 
 /** A command's values: its options (OptionValuesOf) and its positional arguments, by name. */
@@ -29,7 +30,7 @@ export type ValuesOf<
   Defs extends readonly OptionDef[],
   Args extends readonly ArgDef[],
 > = OptionValuesOf<Defs> & {
-  readonly [A in Args[number] as A['name']]: string;
+  readonly [A in Args[number] as A['name']]: A['variadic'] extends true ? readonly string[] : string;
 };
 
 /** The values of a declared command (`typeof spec`), for its run(). */

@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import type { GlobalOptions } from '../config/globals.js';
 import type { ConfigFile } from '../config/load.js';
 import { createLogger, type Logger } from '../output/log.js';
-import { reportFamilies } from '../output/metrics.js';
+import { pushGroupsOf } from '../output/metrics.js';
+import { mapPool } from '../checks/map-pool.js';
 import { createProgress } from '../output/progress.js';
 import { render } from '../output/render.js';
 import type { Report } from '../checks/types.js';
@@ -31,7 +32,10 @@ function commandValues(
 ): ValuesOf<readonly OptionDef[], readonly ArgDef[]> {
   const parent = command.parent?.parent ? [command.parent] : [];
   const args = Object.fromEntries(
-    (spec.args ?? []).map((arg, i) => [arg.name, String(command.processedArgs[i])]),
+    (spec.args ?? []).map((arg, i) => {
+      const given: unknown = command.processedArgs[i];
+      return [arg.name, arg.variadic ? ((given ?? []) as string[]) : String(given)];
+    }),
   );
   const values = { ...args, ...optionValues(spec.options, [command, ...parent], section, env) };
   // Seen through the registry's erased spec; each command's run() reads its own declared type.
@@ -145,6 +149,9 @@ async function reportOf(
   }
 }
 
+/** Pushes of one run's groups (one per domain) in flight at once: the Pushgateway serialises them anyway. */
+const PUSH_CONCURRENCY = 8;
+
 /** Pushes the report's families, unless it is a one-sided run; true when the push failed. */
 async function push(
   report: Report,
@@ -159,13 +166,15 @@ async function push(
   try {
     // undici loads only when there is something to push: it is a tenth of a second of every start.
     const { pushMetrics } = await import('../output/pushgateway.js');
-    await pushMetrics(reportFamilies(report, nowMs), {
-      url: globals.pushgateway,
-      job: globals.job,
-      labels: globals.labels,
-      timeoutMs: clock.pushBudget(),
-    });
-    log.debug(`pushed metrics to job ${globals.job}`);
+    const groups = pushGroupsOf(report, nowMs);
+    const timeoutMs = clock.pushBudget();
+    const url = globals.pushgateway;
+    await mapPool(groups, PUSH_CONCURRENCY, ({ labels, families }) =>
+      pushMetrics(families, { url, job: globals.job, labels: { ...globals.labels, ...labels }, timeoutMs }),
+    );
+    log.debug(
+      `pushed metrics to job ${globals.job} (${groups.length} group${groups.length === 1 ? '' : 's'})`,
+    );
     return false;
   } catch (error) {
     if (!(error instanceof PushError)) throw error;

@@ -1,4 +1,4 @@
-import type { Details, DetailsOf, Report } from '../checks/types.js';
+import type { Details, DetailsOf, Report, Status } from '../checks/types.js';
 
 /** The details of one kind, in the order of the checks. */
 function detailsOf<K extends Details['kind']>(report: Report, kind: K): DetailsOf<K>[] {
@@ -16,12 +16,46 @@ function bytes(n: number): string {
   return `${unit === 0 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
 }
 
-/** A table with a left-aligned first column and right-aligned figures. */
-function table(header: string[], rows: string[][]): string[] {
+/** A table with left-aligned words (the first column, and any named) and right-aligned figures. */
+function table(header: string[], rows: string[][], words: readonly number[] = [0]): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]?.length ?? 0)));
   const line = (cells: string[]) =>
-    `  ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ')}`;
+    `  ${cells
+      .map((c, i) => (words.includes(i) ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd()}`;
   return [line(header), ...rows.map(line)];
+}
+
+/**
+ * spf-check over several domains: a row per domain instead of a line per check, the reason
+ * last; `mark` paints the status as the check lines do.
+ */
+export function domainTable(report: Report, mark: (status: Status) => string): string[] | undefined {
+  const domains = report.checks.filter((c) => c.details?.kind === 'spf-domain');
+  if (domains.length === 0 || domains.length !== report.checks.length) return undefined;
+  const rows = domains.map((c) => {
+    const d = c.details as DetailsOf<'spf-domain'>;
+    const expected = d.expectations.total ? `${d.expectations.met}/${d.expectations.total}` : '-';
+    return [
+      d.domain,
+      d.agree ? 'yes' : 'NO',
+      `${d.lookups}/10`,
+      String(d.voidLookups),
+      d.all ? `${d.all}all` : '-',
+      expected,
+      c.status === 'pass' ? '' : c.summary,
+    ];
+  });
+  const [head = '', ...lines] = table(
+    ['domain', 'agree', 'lookups', 'void', 'all', 'expected', 'reason'],
+    rows,
+    [0, 6],
+  );
+  return [
+    `  ${'     '} ${head.trimStart()}`,
+    ...lines.map((line, i) => `  ${mark(domains[i]!.status)} ${line.trimStart()}`),
+  ];
 }
 
 /** backup-rsync: per source what rsync saw and wrote, and the snapshots kept. */
@@ -70,10 +104,9 @@ function spfBlocks(report: Report): string[] {
     lines.push(
       `check_host(${c.ip}) on ${c.resolver}: ${c.result}`,
       ...(c.match ? [`  decided by: ${decidedBy(c.match)}`] : []),
-      ...c.trace.map(
-        (t) =>
-          `  ${t.type} ${t.name} -> ${t.error ?? t.answer?.map((a) => (t.type === 'TXT' ? `"${a}"` : a)).join(', ') ?? ''}`,
-      ),
+      ...termLines(c.terms ?? []),
+      '  DNS questions, in order:',
+      ...c.trace.map((t) => `    ${question(t)}`),
     );
     if (c.explanation) lines.push(`  exp: ${c.explanation}`);
   }
@@ -81,10 +114,59 @@ function spfBlocks(report: Report): string[] {
 }
 
 /** The path to the deciding term: "include:a.example in example.org -> ip4:192.0.2.1 in a.example". */
+type DnsQuestion = DetailsOf<'spf-check-host'>['trace'][number];
+const question = (t: DnsQuestion) =>
+  `${t.type} ${t.name} -> ${t.error ?? t.answer?.map((a) => (t.type === 'TXT' ? `"${a}"` : a)).join(', ') ?? ''}`;
+
+/** The terms as check_host() met them, includes indented under the include. */
+function termLines(terms: NonNullable<DetailsOf<'spf-check-host'>['terms']>): string[] {
+  if (terms.length === 0) return [];
+  const OUTCOME = { match: 'MATCH', 'no-match': 'no match', error: 'ERROR', limit: 'LIMIT' } as const;
+  const rows = terms.map((t) => [
+    `${'  '.repeat(t.depth)}${t.term}`,
+    t.domain,
+    OUTCOME[t.outcome],
+    t.lookups ? `${t.lookups} lookup` : '',
+    t.questions.map(question).join('; '),
+  ]);
+  return [
+    '  terms evaluated, in order:',
+    ...table(['term', 'in', 'outcome', 'cost', 'questions'], rows, [0, 1, 2, 4]).map((l) => `  ${l}`),
+  ];
+}
+
 function decidedBy(match: NonNullable<DetailsOf<'spf-check-host'>['match']>): string {
   const steps = [...match.via, ...(match.term ? [match.term] : [])].map((s) => `${s.term} in ${s.domain}`);
   if (!match.term) steps.push('no term matched (default neutral)');
   return steps.join(' -> ');
+}
+
+/** spf-check --dmarc: where reports go (first resolver), and whether receivers may send them there. */
+function dmarcBlocks(report: Report): string[] {
+  const record = detailsOf(report, 'dmarc').find((d) => d.record?.destinations?.length)?.record;
+  if (!record?.destinations) return [];
+  const width = Math.max(...record.destinations.map((d) => d.uri.length));
+  return [
+    `DMARC report destinations (policy at ${record.at})`,
+    ...record.destinations.map((d) => `  ${d.tag}  ${d.uri.padEnd(width)}  ${destinationState(d)}`),
+  ];
+}
+
+type Destination = NonNullable<NonNullable<DetailsOf<'dmarc'>['record']>['destinations']>[number];
+
+function destinationState(d: Destination): string {
+  switch (d.problem?.kind) {
+    case 'unauthorized':
+      return `NOT authorized: no v=DMARC1 at ${d.authorization ?? '-'}`;
+    case 'temperror':
+      return `unknown: TXT ${d.authorization ?? '-'} failed (temperror)`;
+    case 'unsupported':
+      return 'not checked: not a mailto: URI';
+    case 'invalid':
+      return d.scheme ? 'invalid: no domain in the address' : 'invalid: not a URI';
+    default:
+      return d.authorized ? `authorized at ${d.authorization ?? '-'}` : 'internal';
+  }
 }
 
 /** A file's change as a unified diff (the unified format's quirk: an empty side starts one line lower). */
@@ -101,5 +183,5 @@ function diffs(report: Report): string[] {
 
 /** What the text format prints after the verdict, made from the checks' details. */
 export function detailBlocks(report: Report): string[] {
-  return [...ioStats(report), ...spfBlocks(report), ...diffs(report)];
+  return [...ioStats(report), ...spfBlocks(report), ...dmarcBlocks(report), ...diffs(report)];
 }

@@ -58,3 +58,26 @@ export function runFamilies(report: Report, nowMs: number): MetricFamily[] {
 export function reportFamilies(report: Report, nowMs: number): MetricFamily[] {
   return [...runFamilies(report, nowMs), ...report.metrics];
 }
+
+/** What a push sends: the whole report as one group, or each of its push groups with its own labels. */
+export function pushGroupsOf(
+  report: Report,
+  nowMs: number,
+): { labels: Readonly<Record<string, string>>; families: MetricFamily[] }[] {
+  if (!report.pushGroups) return [{ labels: {}, families: reportFamilies(report, nowMs) }];
+  return report.pushGroups.map(({ labels, status, metrics }) => ({
+    labels,
+    families: reportFamilies({ ...report, status, metrics }, nowMs),
+  }));
+}
+
+/** Families of several parts (one per domain) merged by name, samples in part order. */
+export function mergeFamilies(parts: readonly MetricFamily[][]): MetricFamily[] {
+  const byName = new Map<string, MetricFamily>();
+  for (const family of parts.flat()) {
+    const seen = byName.get(family.name);
+    if (seen) seen.samples.push(...family.samples);
+    else byName.set(family.name, { ...family, samples: [...family.samples] });
+  }
+  return [...byName.values()];
+}

@@ -1,7 +1,7 @@
 import { Chalk } from 'chalk';
 import type { Report, Status } from '../checks/types.js';
 import { formatDuration } from '../config/duration.js';
-import { detailBlocks } from './blocks.js';
+import { detailBlocks, domainTable } from './blocks.js';
 
 const MARK: Record<Status, string> = { pass: 'PASS', fail: 'FAIL', error: 'ERROR', skipped: 'SKIP' };
 
@@ -20,12 +20,16 @@ export function renderText(report: Report, color: boolean): string {
   const mark = (status: Status) => paint[status](MARK[status].padEnd(5));
   const lines: string[] = [];
   const width = Math.max(0, ...report.checks.map((c) => c.name.length));
-  for (const check of report.checks) {
-    const attempts = check.attempts !== undefined && check.attempts > 1 ? `, ${check.attempts} attempts` : '';
-    lines.push(
-      `  ${mark(check.status)} ${check.name.padEnd(width)}  ${check.summary} ${chalk.dim(`(${formatDuration(check.durationMs)}${attempts})`)}`,
-    );
-  }
+  const rows = domainTable(report, mark);
+  if (rows) lines.push(...rows);
+  else
+    for (const check of report.checks) {
+      const attempts =
+        check.attempts !== undefined && check.attempts > 1 ? `, ${check.attempts} attempts` : '';
+      lines.push(
+        `  ${mark(check.status)} ${check.name.padEnd(width)}  ${check.summary} ${chalk.dim(`(${formatDuration(check.durationMs)}${attempts})`)}`,
+      );
+    }
   for (const warning of report.warnings) lines.push(`${chalk.yellow('warning:')} ${warning}`);
   lines.push(
     `${mark(report.status)} ${chalk.bold(report.command)} ${chalk.dim(`(${formatDuration(report.durationMs)})`)}: ${report.summary}`,

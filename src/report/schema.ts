@@ -175,6 +175,176 @@ const protocolDetails = [
 ] as const;
 
 /** The typed data of a check, by kind: what the text format renders and CI reads. */
+/** A DMARC report destination, and whether receivers may send reports there (RFC 7489 7.1). */
+const dmarcDestination = v.strictObject({
+  tag: v.picklist(['rua', 'ruf']),
+  /** As the record writes it, with any !size suffix. */
+  uri: text,
+  /** Lower case; absent when the URI has none. Only mailto: destinations are checked. */
+  scheme: v.optional(text),
+  /** The !size limit, e.g. 10m. */
+  size: v.optional(text),
+  /** The destination host: the address's domain for mailto:. */
+  domain: v.optional(text),
+  /** Its organisational domain (Public Suffix List) differs from the policy domain's. */
+  external: v.optional(v.boolean()),
+  /** <policy domain>._report._dmarc.<domain>: the name asked for an external mailto: destination. */
+  authorization: v.optional(text),
+  /** A v=DMARC1 record is at that name; absent when the query failed (temperror). */
+  authorized: v.optional(v.boolean()),
+  /**
+   * unauthorized and temperror fail the check (error for temperror); unsupported (not
+   * mailto:) and invalid (not a URI, no domain) are warnings.
+   */
+  problem: v.optional(
+    v.strictObject({
+      kind: v.picklist(['unauthorized', 'temperror', 'unsupported', 'invalid']),
+      message: text,
+    }),
+  ),
+});
+
+/** What spf-check reports of one domain: checks of their own in a run of one domain, nested in spf-domain otherwise. */
+const spfDetails = [
+  v.strictObject({
+    kind: v.literal('spf-record'),
+    resolver: text,
+    domain: text,
+    record: v.optional(text),
+    /** No usable record at the top: none, a DNS failure (temporary), or several records. */
+    problem: v.optional(
+      v.strictObject({ kind: v.picklist(['none', 'temporary', 'multiple']), message: text }),
+    ),
+    lookups: count,
+    voidLookups: count,
+    /** Void lookups an IPv4 and an IPv6 client would spend; voidLookups counts those void for both. */
+    voidByFamily: v.optional(v.strictObject({ ipv4: count, ipv6: count })),
+    /** Every DNS-costing term of the record tree, in evaluation order. */
+    terms: v.array(spfTerm),
+    /** The qualifier of the all that ends evaluation; absent: none (neutral). */
+    all: v.optional(text),
+    /**
+     * Every RFC 7208 §12 grammar rule a record of the tree breaks (error: permerror for every
+     * client reaching it) and every term that never takes effect (warning), with where it is.
+     */
+    syntax: v.optional(
+      v.array(
+        v.strictObject({
+          path: v.array(text),
+          term: text,
+          /** 1-based, counting the terms after v=spf1. */
+          position: count,
+          rule: text,
+          message: text,
+          severity: v.picklist(['error', 'warning']),
+        }),
+      ),
+    ),
+    errors: texts,
+    warnings: texts,
+  }),
+  v.strictObject({
+    kind: v.literal('spf-agreement'),
+    agree: v.boolean(),
+    served: v.array(v.strictObject({ resolver: text, record: v.optional(text), problem: v.optional(text) })),
+  }),
+  v.strictObject({
+    kind: v.literal('spf-authoritative'),
+    /** The zone the domain is in: the closest name at or above it with an SOA. */
+    zone: v.optional(text),
+    sameSerial: v.boolean(),
+    sameRecord: v.boolean(),
+    /** Each address of each NS, asked directly. */
+    servers: v.array(
+      v.strictObject({
+        ns: text,
+        /** ip:port as asked. */
+        server: text,
+        serial: v.optional(v.number()),
+        /** The one v=spf1 record it serves. */
+        record: v.optional(text),
+        /** What is compared: the record, or in parentheses why there is none. */
+        served: text,
+        problems: texts,
+      }),
+    ),
+    /** What kept the zone or one of its servers from being found. */
+    problems: texts,
+  }),
+  v.strictObject({
+    kind: v.literal('spf-expectation'),
+    /** include:<domain>, all:-all, pass:<ip>, fail:<ip>, dmarc-policy:<p>. */
+    label: text,
+    results: v.array(v.strictObject({ resolver: text, met: v.boolean(), found: v.optional(text) })),
+  }),
+  v.strictObject({
+    kind: v.literal('spf-check-host'),
+    resolver: text,
+    ip: text,
+    sender: text,
+    helo: text,
+    result: spfResult,
+    /** Why, in the evaluator's words. */
+    comment: text,
+    explanation: v.optional(text),
+    lookups: count,
+    voidLookups: count,
+    /**
+     * The term that decided the result, and the includes and redirects followed to reach it;
+     * without `term`, none matched and the default (neutral) applied. Absent for an error result.
+     */
+    match: v.optional(
+      v.strictObject({
+        via: v.array(recordTerm),
+        term: v.optional(recordTerm),
+      }),
+    ),
+    /**
+     * The terms evaluated, in order, each alone: match (ends the evaluation, or enters the
+     * include), no-match, error (ends it), limit (the 11th lookup or 3rd void one, §4.6.4).
+     */
+    terms: v.optional(
+      v.array(
+        v.strictObject({
+          domain: text,
+          term: text,
+          /** 1-based, counting the terms after v=spf1. */
+          position: count,
+          /** Includes and redirects entered to reach it: 0 for the sender domain's record. */
+          depth: count,
+          outcome: v.picklist(['match', 'no-match', 'error', 'limit']),
+          lookups: count,
+          questions: v.array(dnsStep),
+        }),
+      ),
+    ),
+    /** Every DNS question of the evaluation, in order, with its answer. */
+    trace: v.array(dnsStep),
+  }),
+  v.strictObject({
+    kind: v.literal('dmarc'),
+    resolver: text,
+    record: v.optional(
+      v.strictObject({
+        p: text,
+        sp: v.optional(text),
+        /** The policy for non-existent subdomains (RFC 9989). */
+        np: v.optional(text),
+        pct: v.optional(v.number()),
+        rua: v.optional(text),
+        ruf: v.optional(text),
+        adkim: v.picklist(['r', 's']),
+        aspf: v.picklist(['r', 's']),
+        at: text,
+        text,
+        /** Every rua= and ruf= URI in the record's order, rua first. */
+        destinations: v.optional(v.array(dmarcDestination)),
+      }),
+    ),
+    problem: v.optional(text),
+  }),
+] as const;
+
 export const detailsSchema = v.variant('kind', [
   ...protocolDetails,
   v.strictObject({ kind: v.literal('hook'), ...commandRun }),
@@ -284,96 +454,28 @@ export const detailsSchema = v.variant('kind', [
     /** The last attempt's data, when its kind of check gives any. */
     evidence: v.optional(v.variant('kind', [...protocolDetails])),
   }),
+  ...spfDetails,
   v.strictObject({
-    kind: v.literal('spf-record'),
-    resolver: text,
+    kind: v.literal('spf-domain'),
     domain: text,
-    record: v.optional(text),
-    /** No usable record at the top: none, a DNS failure (temporary), or several records. */
-    problem: v.optional(
-      v.strictObject({ kind: v.picklist(['none', 'temporary', 'multiple']), message: text }),
-    ),
-    lookups: count,
-    voidLookups: count,
-    /** Void lookups an IPv4 and an IPv6 client would spend; voidLookups counts those void for both. */
-    voidByFamily: v.optional(v.strictObject({ ipv4: count, ipv6: count })),
-    /** Every DNS-costing term of the record tree, in evaluation order. */
-    terms: v.array(spfTerm),
-    /** The qualifier of the all that ends evaluation; absent: none (neutral). */
-    all: v.optional(text),
-    /**
-     * Every RFC 7208 §12 grammar rule a record of the tree breaks (error: permerror for every
-     * client reaching it) and every term that never takes effect (warning), with where it is.
-     */
-    syntax: v.optional(
-      v.array(
-        v.strictObject({
-          path: v.array(text),
-          term: text,
-          /** 1-based, counting the terms after v=spf1. */
-          position: count,
-          rule: text,
-          message: text,
-          severity: v.picklist(['error', 'warning']),
-        }),
-      ),
-    ),
-    errors: texts,
-    warnings: texts,
-  }),
-  v.strictObject({
-    kind: v.literal('spf-agreement'),
+    /** Whether every resolver serves the same record (true with one resolver). */
     agree: v.boolean(),
-    served: v.array(v.strictObject({ resolver: text, record: v.optional(text), problem: v.optional(text) })),
-  }),
-  v.strictObject({
-    kind: v.literal('spf-expectation'),
-    /** include:<domain>, all:-all, pass:<ip>, fail:<ip>, dmarc-policy:<p>. */
-    label: text,
-    results: v.array(v.strictObject({ resolver: text, met: v.boolean(), found: v.optional(text) })),
-  }),
-  v.strictObject({
-    kind: v.literal('spf-check-host'),
-    resolver: text,
-    ip: text,
-    sender: text,
-    helo: text,
-    result: spfResult,
-    /** Why, in the evaluator's words. */
-    comment: text,
-    explanation: v.optional(text),
+    /** The most any resolver's view of the tree costs. */
     lookups: count,
     voidLookups: count,
-    /**
-     * The term that decided the result, and the includes and redirects followed to reach it;
-     * without `term`, none matched and the default (neutral) applied. Absent for an error result.
-     */
-    match: v.optional(
+    /** The qualifier of the all that ends evaluation; absent: none (neutral) or no record. */
+    all: v.optional(text),
+    expectations: v.strictObject({ met: count, total: count }),
+    /** The checks a run of this domain alone reports (record@<resolver>, agreement, expect ...). */
+    checks: v.array(
       v.strictObject({
-        via: v.array(recordTerm),
-        term: v.optional(recordTerm),
+        name: text,
+        status: statusSchema,
+        summary: text,
+        durationMs: milliseconds,
+        details: v.variant('kind', spfDetails),
       }),
     ),
-    /** Every DNS question of the evaluation, in order, with its answer. */
-    trace: v.array(dnsStep),
-  }),
-  v.strictObject({
-    kind: v.literal('dmarc'),
-    resolver: text,
-    record: v.optional(
-      v.strictObject({
-        p: text,
-        sp: v.optional(text),
-        pct: v.optional(v.number()),
-        rua: v.optional(text),
-        ruf: v.optional(text),
-        adkim: v.picklist(['r', 's']),
-        aspf: v.picklist(['r', 's']),
-        at: text,
-        text,
-      }),
-    ),
-    problem: v.optional(text),
   }),
 ]);
 

@@ -4,7 +4,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import type { Report } from '../../src/checks/types.js';
-import { mailops } from '../helpers/cli.js';
+import { BIN, mailops, waitForLine } from '../helpers/cli.js';
+import { execa } from 'execa';
 
 const lab = inject('lab');
 const A = lab.dns.server;
@@ -19,6 +20,24 @@ async function spf(args: string[]) {
       .find((m) => m.name === name)
       ?.samples.find((s) => Object.entries(labels).every(([k, v]) => s.labels[k] === v))?.value;
   return { ...result, report, check, metric };
+}
+
+/** A waiting run, and `change` made once its first poll has failed: the run must see it on a later poll. */
+async function afterFirstPoll(args: string[], change: () => void) {
+  const child = execa(process.execPath, [BIN, 'spf-check', ...args, '--output', 'json'], {
+    reject: false,
+    stdin: 'ignore',
+    timeout: 60_000,
+  });
+  await waitForLine(child.stderr, /resolvers: fail: poll 1/);
+  change();
+  const result = await child;
+  const report = JSON.parse(result.stdout) as Report;
+  return {
+    exitCode: result.exitCode,
+    report,
+    check: (name: string) => report.checks.find((c) => c.name === name),
+  };
 }
 
 describe('spf-check against real authoritative DNS (Knot)', () => {
@@ -83,14 +102,15 @@ describe('spf-check against real authoritative DNS (Knot)', () => {
   });
 
   it('--wait-for-propagation polls until the lagging server has the new record', async () => {
-    const zone = join(lab.dns.zonesDir, 'spf.test.zone');
+    // wait.test is this file's alone: other files, running meanwhile, read spf.test as published.
+    const zone = join(lab.dns.zonesDir, 'wait.test.zone');
     const old = readFileSync(zone, 'utf8');
-    const next = readFileSync(join(lab.dnsNext.zonesDir, 'spf.test.zone'), 'utf8');
+    const next = readFileSync(join(lab.dnsNext.zonesDir, 'wait.test.zone'), 'utf8');
     const publish = (text: string) => {
       writeFileSync(zone, text);
-      execFileSync('/usr/sbin/knotc', ['-c', lab.dns.conf, 'zone-reload', 'spf.test'], { stdio: 'pipe' });
+      execFileSync('/usr/sbin/knotc', ['-c', lab.dns.conf, 'zone-reload', 'wait.test'], { stdio: 'pipe' });
     };
-    const args = ['changing.spf.test', '--resolver', A, '--resolver', B, '--expect-all', '-all'];
+    const args = ['wait.test', '--resolver', A, '--resolver', B, '--expect-all', '-all'];
     try {
       const stale = await spf([
         ...args,
@@ -101,14 +121,82 @@ describe('spf-check against real authoritative DNS (Knot)', () => {
         '1500ms',
       ]);
       expect(stale.exitCode).toBe(1);
-      expect(stale.report?.summary).toMatch(/^SPF of changing\.spf\.test FAILED after \d+ polls: /);
+      expect(stale.report?.summary).toMatch(/^SPF of wait\.test FAILED after \d+ polls: /);
       expect(stale.check('expect all:-all')?.summary).toBe(`${A}: found ~all`);
 
-      const waiting = spf([...args, '--wait-for-propagation', '--interval', '200ms', '--timeout', '20s']);
-      setTimeout(() => publish(next), 700);
-      const converged = await waiting;
+      const converged = await afterFirstPoll(
+        [...args, '--wait-for-propagation', '--interval', '200ms', '--timeout', '20s'],
+        () => publish(next),
+      );
       expect(converged.exitCode).toBe(0);
       expect(converged.report?.summary).toMatch(/OK on 2 resolvers after ([2-9]|\d{2,}) polls$/);
+    } finally {
+      publish(old);
+    }
+  });
+
+  it('--authoritative asks each name server directly, and waits for all of them to serve the record', async () => {
+    const port = String(lab.dns.port);
+    // ns1 (127.0.0.1) and ns2 (127.0.0.2) are the two Knots, on one port.
+    const changing = await spf([
+      'changing.spf.test',
+      '--resolver',
+      A,
+      '--authoritative',
+      '--authoritative-port',
+      port,
+    ]);
+    expect(changing.exitCode).toBe(1);
+    const check = changing.check('authoritative');
+    expect(check?.status).toBe('fail');
+    expect(check?.summary).toMatch(
+      /^authoritative servers of spf\.test serve different records: ns1\.spf\.test \(127\.0\.0\.1:\d+\): v=spf1 ip4:192\.0\.2\.0\/24 ~all \| ns2\.spf\.test \(127\.0\.0\.2:\d+\): v=spf1 ip4:192\.0\.2\.0\/24 include:_spf\.provider\.spf\.test -all$/,
+    );
+    expect(check?.details).toMatchObject({
+      kind: 'spf-authoritative',
+      zone: 'spf.test',
+      sameSerial: false,
+      sameRecord: false,
+      servers: [
+        { ns: 'ns1.spf.test', server: `127.0.0.1:${port}`, serial: 2026120101 },
+        { ns: 'ns2.spf.test', server: `127.0.0.2:${port}`, serial: 2026120102 },
+      ],
+    });
+    expect(changing.metric('spf_authoritative_agree', { domain: 'changing.spf.test' })).toBe(0);
+
+    // The same record on both, though the zone's serials differ: a pass, with a warning.
+    const split = await spf([
+      'split.spf.test',
+      '--resolver',
+      A,
+      '--authoritative',
+      '--authoritative-port',
+      port,
+    ]);
+    expect(split.exitCode).toBe(0);
+    expect(split.check('authoritative')?.summary).toBe(
+      "2 servers of spf.test serve the resolvers' record (serial 2026120101, 2026120102)",
+    );
+    expect(split.report?.warnings).toContain(
+      `the name servers of spf.test serve the same record but different SOA serials: ns1.spf.test (127.0.0.1:${port}) 2026120101, ns2.spf.test (127.0.0.2:${port}) 2026120102`,
+    );
+
+    const zone = join(lab.dns.zonesDir, 'wait.test.zone');
+    const old = readFileSync(zone, 'utf8');
+    const publish = (text: string) => {
+      writeFileSync(zone, text);
+      execFileSync('/usr/sbin/knotc', ['-c', lab.dns.conf, 'zone-reload', 'wait.test'], { stdio: 'pipe' });
+    };
+    try {
+      // The resolver asked is ns2 itself: only asking ns1 directly shows that it lags.
+      const args = ['wait.test', '--resolver', B, '--authoritative', '--authoritative-port', port];
+      const converged = await afterFirstPoll(
+        [...args, '--wait-for-propagation', '--interval', '200ms', '--timeout', '20s'],
+        () => publish(readFileSync(join(lab.dnsNext.zonesDir, 'wait.test.zone'), 'utf8')),
+      );
+      expect(converged.exitCode).toBe(0);
+      expect(converged.report?.summary).toMatch(/OK on 1 resolver after ([2-9]|\d{2,}) polls$/);
+      expect(converged.check('authoritative')?.details).toMatchObject({ sameSerial: true, sameRecord: true });
     } finally {
       publish(old);
     }
@@ -253,6 +341,22 @@ describe('spf-check against real authoritative DNS (Knot)', () => {
     expect(text.stdout).toContain(
       '  decided by: include:_spf.provider.spf.test in spf.test -> ip4:198.51.100.0/24 in _spf.provider.spf.test',
     );
+    // The terms evaluated on the way, in order, as data: spf.test is "ip4:192.0.2.0/24 mx include:... ~all".
+    const traced = await spf(['spf.test', '--resolver', A, '--ip', '198.51.100.20']);
+    const details = traced.check(`check_host 198.51.100.20@${A}`)?.details;
+    const terms = details?.kind === 'spf-check-host' ? details.terms : undefined;
+    expect(terms?.map((t) => [t.domain, t.term, t.depth, t.outcome, t.lookups])).toEqual([
+      ['spf.test', 'ip4:192.0.2.0/24', 0, 'no-match', 0],
+      ['spf.test', 'mx', 0, 'no-match', 1],
+      ['spf.test', 'include:_spf.provider.spf.test', 0, 'match', 1],
+      ['_spf.provider.spf.test', 'ip4:198.51.100.0/24', 1, 'match', 0],
+    ]);
+    expect(terms?.[1]?.questions.map((q) => `${q.type} ${q.name} ${q.answer?.join(',') ?? q.error}`)).toEqual(
+      ['MX spf.test 10 mail.spf.test', 'A mail.spf.test 192.0.2.10'],
+    );
+    expect(text.stdout).toMatch(
+      /^ {4}mx +spf\.test +no match +1 lookup +MX spf\.test -> .*; A mail\.spf\.test -> 192\.0\.2\.10$/m,
+    );
   });
 
   it("shows the domain's exp= explanation for a fail", async () => {
@@ -275,6 +379,125 @@ describe('spf-check against real authoritative DNS (Knot)', () => {
     expect(run.exitCode).toBe(2);
     expect(run.stderr.trim()).toBe(
       'mailops: --resolver: expected ip, ip:port or [ipv6]:port, got "dns.example:53"',
+    );
+  });
+});
+
+describe('spf-check --dmarc: report destinations (RFC 7489 7.1) against Knot', () => {
+  const dmarc = async (domain: string) => {
+    const run = await spf([domain, '--resolver', A, '--dmarc']);
+    const details = run.check(`dmarc@${A}`)?.details;
+    return { ...run, record: details?.kind === 'dmarc' ? details.record : undefined };
+  };
+  const authorizedAt = (name: string) => ({ external: true, authorization: name, authorized: true });
+
+  it('passes an internal rua and external rua and ruf (with !size) the provider authorized; np, sp, pct as data', async () => {
+    const run = await dmarc('dmarc.test');
+    expect(run.exitCode).toBe(0);
+    expect(run.check(`dmarc@${A}`)?.status).toBe('pass');
+    expect(run.record).toMatchObject({
+      p: 'reject',
+      sp: 'quarantine',
+      np: 'reject',
+      pct: 50,
+      at: '_dmarc.dmarc.test',
+    });
+    expect(run.record?.destinations).toEqual([
+      { tag: 'rua', uri: 'mailto:dmarc@dmarc.test', scheme: 'mailto', domain: 'dmarc.test', external: false },
+      {
+        tag: 'rua',
+        uri: 'mailto:agg@reports.test',
+        scheme: 'mailto',
+        domain: 'reports.test',
+        ...authorizedAt('dmarc.test._report._dmarc.reports.test'),
+      },
+      {
+        tag: 'ruf',
+        uri: 'mailto:forensic@reports.test!10m',
+        scheme: 'mailto',
+        size: '10m',
+        domain: 'reports.test',
+        ...authorizedAt('dmarc.test._report._dmarc.reports.test'),
+      },
+    ]);
+    expect(run.check(`dmarc@${A}`)?.summary).toBe(
+      'p=reject sp=quarantine np=reject pct=50 adkim=r aspf=r rua=mailto:dmarc@dmarc.test,mailto:agg@reports.test ruf=mailto:forensic@reports.test!10m at _dmarc.dmarc.test',
+    );
+  });
+
+  it("a subdomain without a record uses its organisational domain's, and that domain's authorization", async () => {
+    const run = await dmarc('sub.dmarc.test');
+    expect(run.exitCode).toBe(0);
+    expect(run.record?.at).toBe('_dmarc.dmarc.test');
+    expect(run.record?.destinations?.map((d) => d.authorization)).toEqual([
+      undefined,
+      'dmarc.test._report._dmarc.reports.test',
+      'dmarc.test._report._dmarc.reports.test',
+    ]);
+    expect(run.record?.destinations?.every((d) => d.problem === undefined)).toBe(true);
+  });
+
+  it('fails, naming it, a destination that has not authorized the domain', async () => {
+    const run = await dmarc('unauthorized.dmarc.test');
+    const why =
+      'rua mailto:agg@reports.test: reports.test has not authorized unauthorized.dmarc.test (no v=DMARC1 at unauthorized.dmarc.test._report._dmarc.reports.test)';
+    expect(run.exitCode).toBe(1);
+    expect(run.check(`dmarc@${A}`)?.status).toBe('fail');
+    expect(run.check(`dmarc@${A}`)?.summary).toBe(why);
+    expect(run.report?.summary).toBe(`SPF of unauthorized.dmarc.test FAILED: ${why}`);
+    expect(run.record?.destinations).toEqual([
+      expect.objectContaining({
+        external: true,
+        authorized: false,
+        problem: { kind: 'unauthorized', message: why },
+      }),
+    ]);
+  });
+
+  it('needs no authorization for a subdomain of the organisational domain; an https: URI is a warning', async () => {
+    const run = await dmarc('internal.dmarc.test');
+    const warning =
+      'rua https://reports.test/dmarc: not checked: receivers need only support mailto: URIs (RFC 7489 6.2), not https:';
+    expect(run.exitCode).toBe(0);
+    expect(run.record?.destinations).toEqual([
+      {
+        tag: 'rua',
+        uri: 'mailto:dmarc@reports.dmarc.test',
+        scheme: 'mailto',
+        domain: 'reports.dmarc.test',
+        external: false,
+      },
+      {
+        tag: 'rua',
+        uri: 'https://reports.test/dmarc',
+        scheme: 'https',
+        domain: 'reports.test',
+        problem: { kind: 'unsupported', message: warning },
+      },
+    ]);
+    expect(run.report?.warnings).toContain(warning);
+  });
+
+  it('an authorization query that fails is unknown (temperror), not unauthorized', async () => {
+    const run = await dmarc('unknown.dmarc.test');
+    expect(run.exitCode).toBe(1);
+    expect(run.check(`dmarc@${A}`)?.status).toBe('error');
+    const [destination] = run.record?.destinations ?? [];
+    expect(destination).toMatchObject({ external: true, problem: { kind: 'temperror' } });
+    expect(destination).not.toHaveProperty('authorized');
+    expect(run.report?.summary).toBe(
+      'SPF of unknown.dmarc.test FAILED: rua mailto:agg@reports.invalid: TXT unknown.dmarc.test._report._dmarc.reports.invalid: refused (temperror)',
+    );
+  });
+
+  it('lists the destinations in the text output', async () => {
+    const text = await mailops(['spf-check', 'unauthorized.dmarc.test', '--resolver', A, '--dmarc']);
+    expect(text.exitCode).toBe(1);
+    expect(text.stdout).toContain(
+      [
+        'DMARC report destinations (policy at _dmarc.unauthorized.dmarc.test)',
+        '  rua  mailto:agg@reports.test  NOT authorized: no v=DMARC1 at unauthorized.dmarc.test._report._dmarc.reports.test',
+      ].join('\n'),
     );
   });
 });

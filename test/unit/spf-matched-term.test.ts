@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkHost } from '../../src/checks/spf/check-host.js';
-import { matchedTerm } from '../../src/checks/spf/matched-term.js';
+import { matchedTerm, termTrace } from '../../src/checks/spf/matched-term.js';
 import { fetchSpf, parseTerms } from '../../src/checks/spf/record.js';
 import type { DnsLookup } from '../../src/checks/dns-client.js';
 import { loadSuite, type ZoneRecord, zoneLookup } from '../../lab/spf-suite.js';
@@ -140,5 +140,55 @@ describe('the RFC 7208 suite: every matched result is explained by a term of the
       }
     }
     expect(unexplained.sort()).toEqual(['require-valid-helo', 'trailing-dot-domain']);
+  });
+});
+
+describe('the terms check_host() evaluated, in order (--ip trace)', () => {
+  const records = {
+    'example.org': 'v=spf1 ip4:192.0.2.0/24 ~include:_spf.a.example include:_spf.b.example -all',
+    '_spf.a.example': 'v=spf1 ip6:2001:db8::/32 -all',
+    '_spf.b.example': 'v=spf1 a:relay.b.example',
+  };
+  const zone: Zone = { ...txt(records), 'relay.b.example': [{ A: '203.0.113.7' }] };
+  const trace = async (z: Zone, ip: string) => {
+    const input = client(ip, recording(z).lookup);
+    return termTrace(input, (await checkHost(input)).result);
+  };
+  const brief = (steps: Awaited<ReturnType<typeof trace>>['steps']) =>
+    steps.map((s) => [s.depth, s.term, s.outcome, s.lookups, s.questions.map((q) => `${q.type} ${q.name}`)]);
+
+  it('lists every term up to the deciding one, the includes entered, each with its cost and questions', async () => {
+    const { steps, match } = await trace(zone, '203.0.113.7');
+    expect(brief(steps)).toEqual([
+      [0, 'ip4:192.0.2.0/24', 'no-match', 0, []],
+      [0, '~include:_spf.a.example', 'no-match', 1, ['TXT _spf.a.example']],
+      [1, 'ip6:2001:db8::/32', 'no-match', 0, []],
+      [1, '-all', 'match', 0, []],
+      [0, 'include:_spf.b.example', 'match', 1, ['TXT _spf.b.example']],
+      [1, 'a:relay.b.example', 'match', 1, ['A relay.b.example']],
+    ]);
+    expect(match?.term).toEqual({ domain: '_spf.b.example', term: 'a:relay.b.example' });
+  });
+
+  it('stops at the 11th DNS-mechanism lookup with outcome limit, as the evaluation does (permerror)', async () => {
+    const hosts = Array.from({ length: 12 }, (_, i) => `a:h${i + 1}.example.org`).join(' ');
+    const over: Zone = txt({ 'example.org': `v=spf1 ${hosts} -all` });
+    for (let i = 1; i <= 12; i++) over[`h${i}.example.org`] = [{ A: `198.51.100.${i}` }];
+    const { steps, match } = await trace(over, '192.0.2.1');
+    expect(steps.map((s) => s.outcome)).toEqual([...Array<string>(10).fill('no-match'), 'limit']);
+    expect(steps.at(-1)?.term).toBe('a:h11.example.org');
+    expect(match).toBeUndefined();
+  });
+
+  it('stops at the third void lookup', async () => {
+    const voids: Zone = txt({
+      'example.org': 'v=spf1 a:gone1.example.org a:gone2.example.org a:gone3.example.org -all',
+    });
+    const { steps } = await trace(voids, '192.0.2.1');
+    expect(steps.map((s) => [s.term, s.outcome])).toEqual([
+      ['a:gone1.example.org', 'no-match'],
+      ['a:gone2.example.org', 'no-match'],
+      ['a:gone3.example.org', 'limit'],
+    ]);
   });
 });

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import type { ValuesOf } from '../../cli/command-spec.js';
 import { describeValue } from '../../config/issues.js';
@@ -15,10 +16,16 @@ export interface Expectations {
 }
 
 export interface SpfCheckOptions {
-  domain: string;
+  /** Lower-case, without the trailing dot, each once, in the order given. */
+  domains: string[];
   resolvers: (string | undefined)[];
   expect: Expectations;
-  client?: { ip: string; helo: string; sender: string };
+  /** --ip's client; helo and sender default to the domain checked when not given. */
+  client?: { ip: string; helo?: string; sender?: string };
+  concurrency: number;
+  /** Ask every name server of each domain's zone directly, on this port. */
+  authoritative: boolean;
+  authoritativePort: number;
   dmarc: boolean;
   wait: boolean;
   intervalMs: number;
@@ -45,19 +52,47 @@ function resolverAddress(value: string): string {
 const DOMAIN =
   /^(?=.{1,253}$)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?\.)*[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?\.?$/i;
 
+const domainKey = (name: string) => name.toLowerCase().replace(/\.$/, '');
+
+/** One domain a line; blank lines and # comments (whole-line or trailing) are skipped. */
+function domainsFile(path: string): string[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? 'unreadable';
+    throw new UsageError(`--domains-file: expected a readable file, got ${describeValue(path)} (${code})`);
+  }
+  return text.split('\n').flatMap((line, i) => {
+    const name = line.replace(/#.*/, '').trim();
+    if (!name) return [];
+    if (!DOMAIN.test(name))
+      throw new UsageError(`--domains-file line ${i + 1}: expected a DNS name, got ${describeValue(name)}`);
+    return [name];
+  });
+}
+
+function domainList(values: SpfValues): string[] {
+  for (const name of values.domains)
+    if (!DOMAIN.test(name)) throw new UsageError(`domain: expected a DNS name, got ${describeValue(name)}`);
+  const file = values['domains-file'];
+  const all = [...values.domains, ...(file ? domainsFile(file) : [])].map(domainKey);
+  if (!all.length)
+    throw new UsageError('domain: expected a domain argument or --domains-file with one, got none');
+  return [...new Set(all)];
+}
+
 export function parseOptions(values: SpfValues): SpfCheckOptions {
-  const domain = values.domain;
-  if (!DOMAIN.test(domain)) throw new UsageError(`domain: expected a DNS name, got ${describeValue(domain)}`);
   const includes = (values['expect-include'] ?? []).map((d) => {
     if (!DOMAIN.test(d))
       throw new UsageError(`--expect-include: expected a DNS name, got ${describeValue(d)}`);
-    return d.toLowerCase().replace(/\.$/, '');
+    return domainKey(d);
   });
   const resolvers = (values.resolver ?? []).map(resolverAddress);
   const ip = values.ip;
   const dmarcPolicy = values['expect-dmarc-policy'];
   return {
-    domain: domain.toLowerCase().replace(/\.$/, ''),
+    domains: domainList(values),
     resolvers: resolvers.length ? resolvers : [undefined],
     expect: {
       includes,
@@ -70,13 +105,16 @@ export function parseOptions(values: SpfValues): SpfCheckOptions {
       ? {
           client: {
             ip: address(ip, 'ip'),
-            helo: values.helo ?? domain,
-            sender: values.sender ?? `postmaster@${domain}`,
+            ...(values.helo ? { helo: values.helo } : {}),
+            ...(values.sender === undefined ? {} : { sender: values.sender }),
           },
         }
       : {}),
     dmarc: values.dmarc || dmarcPolicy !== undefined,
     wait: values['wait-for-propagation'],
+    concurrency: values.concurrency,
+    authoritative: values.authoritative,
+    authoritativePort: values['authoritative-port'],
     intervalMs: values.interval,
     queryTimeoutMs: values['query-timeout'],
   };

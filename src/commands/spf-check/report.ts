@@ -1,31 +1,68 @@
 import { LOOKUP_LIMIT, VOID_LIMIT } from '../../checks/spf/analyze.js';
 import { gaugeFamily } from '../../output/metrics.js';
-import type { MetricFamily } from '../../checks/types.js';
-import type { ReportBuilder } from '../../report/builder.js';
+import type { MetricFamily, Report, Status } from '../../checks/types.js';
+import type { ReportDestination } from './dmarc-destinations.js';
+import { failingDestinations, type DmarcRecord } from './dmarc.js';
+import { ReportBuilder } from '../../report/builder.js';
+import {
+  authoritativeCheck,
+  authoritativeFamily,
+  type AuthoritativeView,
+  serialWarnings,
+} from './authoritative-view.js';
 import type { SpfCheckOptions } from './expectations.js';
+import { resolversAgree, served, verdict } from './verdict.js';
 import type { ResolverView } from './view.js';
 
-/** What a resolver serves, as compared for agreement: the record, or the reason there is none. */
-const served = (v: ResolverView) => v.analysis.record ?? `(${v.analysis.problem?.message ?? 'nothing'})`;
+/** What is worth a warning about a domain, once each. */
+export const domainWarnings = ({ views, authoritative }: DomainViews) => [
+  ...new Set([
+    ...views.flatMap((v) => v.analysis.warnings),
+    ...dmarcWarnings(views),
+    ...(authoritative ? serialWarnings(authoritative) : []),
+  ]),
+];
 
-function resolversAgree(views: ResolverView[]): boolean {
-  return new Set(views.map(served)).size <= 1;
+/** One domain's views, one per resolver, in --resolver order, and its zone's servers' with --authoritative. */
+export interface DomainViews {
+  domain: string;
+  views: ResolverView[];
+  authoritative?: AuthoritativeView;
 }
 
-/** Passed when every resolver serves one valid record meeting every expectation, and all serve the same. */
-export function verdict(opts: SpfCheckOptions, views: ResolverView[]): { ok: boolean; why: string } {
-  for (const v of views) {
-    const a = v.analysis;
-    if (a.problem) return { ok: false, why: `${v.resolver}: ${a.problem.message}` };
-    if (a.errors.length) return { ok: false, why: `${v.resolver}: ${a.errors[0] ?? ''}` };
-    const missed = v.expectations.find((e) => !e.met);
-    if (missed)
-      return { ok: false, why: `${v.resolver}: expected ${missed.label}, found ${missed.found ?? '-'}` };
-  }
-  if (!resolversAgree(views)) return { ok: false, why: 'resolvers serve different records' };
-  if (opts.dmarc && views.some((v) => !v.dmarc?.record))
-    return { ok: false, why: views.find((v) => v.dmarc?.problem)?.dmarc?.problem ?? 'no DMARC record' };
-  return { ok: true, why: '' };
+/** How the run went: when it started, how many polls it took. */
+export interface RunFacts {
+  startedAt: number;
+  polls: number;
+}
+
+export const waitedText = (opts: SpfCheckOptions, polls: number) =>
+  opts.wait ? ` after ${polls} poll${polls === 1 ? '' : 's'}` : '';
+
+export const newReport = (startedAt: number) =>
+  new ReportBuilder({ command: 'spf-check', metricPrefix: 'spf_check', startedAt });
+
+/** A run of one domain: its checks at the top level, its metrics pushed in the group of its domain. */
+export function domainReport(opts: SpfCheckOptions, domainViews: DomainViews, run: RunFacts): Report {
+  const { domain, views } = domainViews;
+  const { ok, why } = verdict(opts, domainViews);
+  const waited = waitedText(opts, run.polls);
+  const report = newReport(run.startedAt);
+  spfChecks(opts, domainViews, report);
+  report.warn(...domainWarnings(domainViews));
+  const status = ok ? 'pass' : 'fail';
+  const metrics = spfFamilies(domainViews);
+  const resolvers = `${views.length} resolver${views.length === 1 ? '' : 's'}`;
+  return {
+    ...report.finish({
+      status,
+      summary: ok
+        ? `SPF of ${domain} OK on ${resolvers}${waited}`
+        : `SPF of ${domain} FAILED${waited}: ${why}`,
+      metrics,
+    }),
+    pushGroups: [{ labels: { domain }, status, metrics }],
+  };
 }
 
 /**
@@ -33,7 +70,8 @@ export function verdict(opts: SpfCheckOptions, views: ResolverView[]): { ok: boo
  * resolvers, check_host() for --ip, DMARC; each with its data in details. A resolver's checks
  * took as long as its view; the cross-resolver ones as long as the slowest.
  */
-export function spfChecks(opts: SpfCheckOptions, views: ResolverView[], report: ReportBuilder): void {
+export function spfChecks(opts: SpfCheckOptions, domainViews: DomainViews, report: ReportBuilder): void {
+  const { views, authoritative } = domainViews;
   const slowest = Math.max(0, ...views.map((v) => v.durationMs));
   for (const v of views) {
     const a = v.analysis;
@@ -82,6 +120,7 @@ export function spfChecks(opts: SpfCheckOptions, views: ResolverView[], report: 
       },
     });
   }
+  if (authoritative) report.check(authoritativeCheck(authoritative, views));
   for (const [i, e] of (views[0]?.expectations ?? []).entries()) {
     const results = views.map((v) => ({ resolver: v.resolver, ...v.expectations[i]! }));
     const missed = results.filter((r) => !r.met);
@@ -113,11 +152,14 @@ export function spfChecks(opts: SpfCheckOptions, views: ResolverView[], report: 
     if (opts.dmarc) {
       const d = v.dmarc;
       const r = d?.record;
+      const failing = failingDestinations(r);
       report.check({
         name: `dmarc@${v.resolver}`,
-        status: r ? 'pass' : 'fail',
+        status: dmarcStatus(r, failing),
         summary: r
-          ? `p=${r.p}${r.sp ? ` sp=${r.sp}` : ''} pct=${r.pct ?? 100} adkim=${r.adkim} aspf=${r.aspf}${r.rua ? ` rua=${r.rua}` : ''}${r.ruf ? ` ruf=${r.ruf}` : ''} at ${r.at}`
+          ? failing.length
+            ? failing.map((f) => f.problem?.message).join('; ')
+            : policyLine(r)
           : (d?.problem ?? 'not fetched'),
         durationMs: v.durationMs,
         details: {
@@ -130,7 +172,37 @@ export function spfChecks(opts: SpfCheckOptions, views: ResolverView[], report: 
   }
 }
 
-export function spfFamilies(domain: string, views: ResolverView[]): MetricFamily[] {
+/** An unauthorized destination is wrong; one whose authorization query failed could not be checked. */
+function dmarcStatus(record: DmarcRecord | undefined, failing: ReportDestination[]): Status {
+  if (!record || failing.some((f) => f.problem?.kind === 'unauthorized')) return 'fail';
+  return failing.length ? 'error' : 'pass';
+}
+
+function policyLine(r: DmarcRecord): string {
+  const tags = [
+    `p=${r.p}`,
+    ...(r.sp ? [`sp=${r.sp}`] : []),
+    ...(r.np ? [`np=${r.np}`] : []),
+    `pct=${r.pct ?? 100}`,
+    `adkim=${r.adkim}`,
+    `aspf=${r.aspf}`,
+    ...(r.rua ? [`rua=${r.rua}`] : []),
+    ...(r.ruf ? [`ruf=${r.ruf}`] : []),
+  ];
+  return `${tags.join(' ')} at ${r.at}`;
+}
+
+/** Destinations receivers will not use as written (not mailto:, or not a URI): said once however many resolvers. */
+function dmarcWarnings(views: readonly ResolverView[]): string[] {
+  const kinds = new Set(['unsupported', 'invalid']);
+  return views.flatMap((v) =>
+    (v.dmarc?.record?.destinations ?? []).flatMap((d) =>
+      d.problem && kinds.has(d.problem.kind) ? [d.problem.message] : [],
+    ),
+  );
+}
+
+export function spfFamilies({ domain, views, authoritative }: DomainViews): MetricFamily[] {
   const per = (value: (v: ResolverView) => number) =>
     views.map((v) => ({ labels: { domain, resolver: v.resolver }, value: value(v) }));
   const expectations = views[0]?.expectations ?? [];
@@ -161,5 +233,6 @@ export function spfFamilies(domain: string, views: ResolverView[]): MetricFamily
         value: views.every((v) => v.expectations[i]?.met) ? 1 : 0,
       })),
     ),
+    ...(authoritative ? [authoritativeFamily(domain, authoritative)] : []),
   ].filter((f) => f.samples.length > 0);
 }

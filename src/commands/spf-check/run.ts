@@ -1,40 +1,59 @@
 import type { RunContext } from '../../cli/command-spec.js';
 import { sleep } from '../../checks/deadline.js';
+import { serverLookup } from '../../checks/dns-client.js';
+import { mapPool } from '../../checks/map-pool.js';
 import type { Report } from '../../checks/types.js';
 import { parseOptions, type SpfCheckOptions, type SpfValues } from './expectations.js';
-import { ReportBuilder } from '../../report/builder.js';
-import { spfChecks, spfFamilies, verdict } from './report.js';
-import { resolverView, type ResolverView } from './view.js';
+import { domainsReport } from './domains-report.js';
+import { type DomainViews, domainReport } from './report.js';
+import { authoritativeView } from './authoritative-view.js';
+import { verdict } from './verdict.js';
+import { resolverView } from './view.js';
 
-/** Every resolver asked in parallel; with --wait-for-propagation, again until all meet the expectations. */
+/**
+ * Every domain on every resolver, --concurrency domains at a time, each resolver with one
+ * answer cache for the whole poll; with --wait-for-propagation, the domains not yet meeting
+ * the expectations again, with fresh caches, until all do or the deadline. With --authoritative,
+ * each domain's zone servers are asked directly too, and waited for like the resolvers.
+ */
 export async function run(values: SpfValues, ctx: RunContext): Promise<Report> {
   const opts = parseOptions(values);
   const startedAt = Date.now();
-  let views: ResolverView[] = [];
+  const views = new Map<string, DomainViews>();
+  let pending = opts.domains;
   let polls = 0;
   for (;;) {
     polls++;
-    ctx.progress.begin('resolvers', `asking ${opts.resolvers.map((r) => r ?? 'system').join(', ')}`);
-    views = await Promise.all(opts.resolvers.map((server) => resolverView(server, opts, ctx.signal)));
-    const ok = verdict(opts, views).ok;
-    ctx.progress.end('resolvers', ok ? 'pass' : 'fail', `poll ${polls}`);
-    if (ok || !opts.wait || ctx.signal.aborted) break;
+    const what = pending.length === 1 ? pending[0] : `${pending.length} domains`;
+    ctx.progress.begin(
+      'resolvers',
+      `asking ${opts.resolvers.map((r) => r ?? 'system').join(', ')} about ${what}`,
+    );
+    await poll(pending, opts, ctx.signal, views);
+    pending = pending.filter((domain) => !verdict(opts, views.get(domain) ?? { domain, views: [] }).ok);
+    ctx.progress.end('resolvers', pending.length ? 'fail' : 'pass', `poll ${polls}`);
+    if (!pending.length || !opts.wait || ctx.signal.aborted) break;
     if (!(await sleep(opts.intervalMs, ctx.signal))) break;
   }
-  return report(opts, views, startedAt, polls);
+  const byDomain = opts.domains.map((domain) => views.get(domain) ?? { domain, views: [] });
+  const run = { startedAt, polls };
+  return byDomain.length === 1 ? domainReport(opts, byDomain[0]!, run) : domainsReport(opts, byDomain, run);
 }
 
-function report(opts: SpfCheckOptions, views: ResolverView[], startedAt: number, polls: number): Report {
-  const { ok, why } = verdict(opts, views);
-  const waited = opts.wait ? ` after ${polls} poll${polls === 1 ? '' : 's'}` : '';
-  const report = new ReportBuilder({ command: 'spf-check', metricPrefix: 'spf_check', startedAt });
-  spfChecks(opts, views, report);
-  report.warn(...new Set(views.flatMap((v) => v.analysis.warnings)));
-  return report.finish({
-    status: ok ? 'pass' : 'fail',
-    summary: ok
-      ? `SPF of ${opts.domain} OK on ${views.length} resolver${views.length === 1 ? '' : 's'}${waited}`
-      : `SPF of ${opts.domain} FAILED${waited}: ${why}`,
-    metrics: spfFamilies(opts.domain, views),
+async function poll(
+  domains: readonly string[],
+  opts: SpfCheckOptions,
+  signal: AbortSignal,
+  into: Map<string, DomainViews>,
+): Promise<void> {
+  const resolvers = opts.resolvers.map((server) =>
+    serverLookup(server, { timeoutMs: opts.queryTimeoutMs, signal }),
+  );
+  await mapPool(domains, opts.concurrency, async (domain) => {
+    const [views, authoritative] = await Promise.all([
+      Promise.all(resolvers.map((dns) => resolverView(domain, dns, opts))),
+      opts.authoritative && resolvers[0] ? authoritativeView(domain, resolvers[0], opts, signal) : undefined,
+    ]);
+    into.set(domain, { domain, views, ...(authoritative ? { authoritative } : {}) });
   });
 }

@@ -2,6 +2,19 @@ import { command } from '../../cli/command-spec.js';
 
 export const spfOptions = [
   {
+    name: 'domains-file',
+    arg: '<file>',
+    description: 'more domains to check, one a line (# comments), besides the arguments',
+    kind: 'string',
+  },
+  {
+    name: 'concurrency',
+    arg: '<n>',
+    description: 'domains checked at once; each resolver keeps one answer cache for all',
+    kind: 'count',
+    default: 32,
+  },
+  {
     name: 'resolver',
     arg: '<ip[:port]>',
     description: 'resolver to ask, repeatable; all are asked in parallel (default: the system resolver)',
@@ -47,8 +60,21 @@ export const spfOptions = [
     kind: ['none', 'quarantine', 'reject'],
   },
   {
+    name: 'authoritative',
+    description: 'also ask every name server of the zone directly: same SOA serial, same record',
+    kind: 'flag',
+  },
+  {
+    name: 'authoritative-port',
+    arg: '<port>',
+    description: 'port the name servers answer on, for --authoritative',
+    kind: 'port',
+    default: 53,
+  },
+  {
     name: 'wait-for-propagation',
-    description: 'poll until every resolver serves a record meeting the expectations, or the deadline',
+    description:
+      'poll until every resolver (and with --authoritative, every name server) serves a record meeting the expectations, or the deadline',
     kind: 'flag',
   },
   {
@@ -67,7 +93,9 @@ export const spfOptions = [
   },
 ] as const;
 
-export const spfArgs = [{ name: 'domain', description: 'the domain whose SPF record is checked' }] as const;
+export const spfArgs = [
+  { name: 'domains', description: 'the domains whose SPF records are checked', variadic: true },
+] as const;
 
 export const spfCheck = command({
   name: 'spf-check',

@@ -1,9 +1,9 @@
 import { hostname } from 'node:os';
 import { analyzeSpf, type SpfAnalysis } from '../../checks/spf/analyze.js';
 import { checkHost, type CheckHostResult } from '../../checks/spf/check-host.js';
-import { matchedTerm, type SpfMatch } from '../../checks/spf/matched-term.js';
-import type { DnsLookup } from '../../checks/dns-client.js';
-import { serverLookup } from '../../checks/dns-client.js';
+import { type SpfMatch, type TermStep, termTrace } from '../../checks/spf/matched-term.js';
+import { type DnsStep, traced } from '../../checks/spf/dns-trace.js';
+import type { DnsLookup, ServerLookup } from '../../checks/dns-client.js';
 import { fetchDmarc, type DmarcView } from './dmarc.js';
 import type { SpfCheckOptions } from './expectations.js';
 
@@ -15,8 +15,9 @@ export interface Expectation {
   found?: string;
 }
 
-/** Everything one resolver says about the domain. */
+/** Everything one resolver says about one domain. */
 export interface ResolverView {
+  domain: string;
   resolver: string;
   analysis: SpfAnalysis;
   expectations: Expectation[];
@@ -25,54 +26,27 @@ export interface ResolverView {
     sender: string;
     helo: string;
     match?: SpfMatch;
+    /** The terms evaluated, in order, each with its outcome, lookups and questions. */
+    terms: TermStep[];
     trace: DnsStep[];
   };
   dmarc?: DmarcView;
-  queries: number;
   durationMs: number;
 }
 
-/** One question of check_host()'s evaluation and its answer, as data. */
-export interface DnsStep {
-  type: string;
-  name: string;
-  answer?: string[];
-  error?: string;
-}
-
-/** node:dns's answer rows as text: a TXT record's strings joined, MX and others as JSON. */
-const rows = (answer: unknown): string[] =>
-  (answer as unknown[]).map((a) =>
-    Array.isArray(a) ? a.join('') : typeof a === 'string' ? a : JSON.stringify(a),
-  );
-
-/** A lookup that also writes down every question and answer, in order: check_host's trace. */
-function traced(lookup: DnsLookup, trace: DnsStep[]): DnsLookup {
-  return async (name, type) => {
-    try {
-      const answer = await lookup(name, type);
-      trace.push({ type, name, answer: rows(answer) });
-      return answer;
-    } catch (error) {
-      trace.push({ type, name, error: (error as { code?: string }).code ?? 'error' });
-      throw error;
-    }
-  };
-}
+const receiver = hostname();
 
 /**
- * One resolver's view: the record analysed, check_host() for every address an
- * expectation or --ip names, DMARC. All of it goes through one cached lookup, so
- * each name and type is asked of this resolver once.
+ * One resolver's view of a domain: the record analysed, check_host() for every address an
+ * expectation or --ip names, DMARC. All of it goes through the resolver's one cached lookup,
+ * shared by every domain of the run, so each name and type is asked of it once.
  */
 export async function resolverView(
-  server: string | undefined,
+  domain: string,
+  dns: ServerLookup,
   opts: SpfCheckOptions,
-  signal: AbortSignal,
 ): Promise<ResolverView> {
   const started = Date.now();
-  const dns = serverLookup(server, { timeoutMs: opts.queryTimeoutMs, signal });
-  const receiver = hostname();
   const input = (ip: string, lookup: DnsLookup, sender: string, helo: string) => ({
     ip,
     sender,
@@ -81,20 +55,30 @@ export async function resolverView(
     lookup,
     maxElapsedMs: opts.queryTimeoutMs * 4,
   });
-  const check = (ip: string) => checkHost(input(ip, dns.lookup, `postmaster@${opts.domain}`, opts.domain));
+  const check = (ip: string) => checkHost(input(ip, dns.lookup, `postmaster@${domain}`, domain));
   const trace: DnsStep[] = [];
-  // The client's evaluation is traced; finding its matched term re-asks only what the cache holds.
-  const explained = async ({ ip, sender, helo }: NonNullable<SpfCheckOptions['client']>) => {
+  // The client's evaluation is traced; its terms, evaluated one by one, re-ask only what the cache holds.
+  const explained = async (ip: string, sender: string, helo: string) => {
     const result = await checkHost(input(ip, traced(dns.lookup, trace), sender, helo));
-    const match = await matchedTerm(input(ip, dns.lookup, sender, helo), result.result);
-    return { ...result, ...(match ? { match } : {}) };
+    const { steps, match } = await termTrace(input(ip, dns.lookup, sender, helo), result.result);
+    // An empty MAIL FROM is the null sender: check_host() then checks postmaster@<helo> (§2.4).
+    return {
+      ...result,
+      ip,
+      sender: sender || `postmaster@${helo}`,
+      helo,
+      ...(match ? { match } : {}),
+      terms: steps,
+      trace,
+    };
   };
-  const [analysis, passes, fails, client, dmarc] = await Promise.all([
-    analyzeSpf(opts.domain, dns.lookup),
+  const client = opts.client;
+  const [analysis, passes, fails, explainedClient, dmarc] = await Promise.all([
+    analyzeSpf(domain, dns.lookup),
     Promise.all(opts.expect.pass.map((ip) => check(ip))),
     Promise.all(opts.expect.fail.map((ip) => check(ip))),
-    opts.client ? explained(opts.client) : undefined,
-    opts.dmarc ? fetchDmarc(opts.domain, dns.lookup) : undefined,
+    client ? explained(client.ip, client.sender ?? `postmaster@${domain}`, client.helo ?? domain) : undefined,
+    opts.dmarc ? fetchDmarc(domain, dns.lookup) : undefined,
   ]);
   const expectations: Expectation[] = [
     ...opts.expect.includes.map((domain) => ({
@@ -136,22 +120,12 @@ export async function resolverView(
     e.met ? { label: e.label, met: true } : { label: e.label, met: false, found: e.found ?? 'nothing' },
   );
   return {
+    domain,
     resolver: dns.name,
     analysis,
     expectations,
-    ...(client && opts.client
-      ? {
-          client: {
-            ...client,
-            ip: opts.client.ip,
-            sender: opts.client.sender || `postmaster@${opts.client.helo}`,
-            helo: opts.client.helo,
-            trace,
-          },
-        }
-      : {}),
+    ...(explainedClient ? { client: explainedClient } : {}),
     ...(dmarc ? { dmarc } : {}),
-    queries: dns.sent(),
     durationMs: Date.now() - started,
   };
 }
