@@ -58,6 +58,18 @@ const itemized = v.strictObject({
   path: text,
 });
 
+/**
+ * Why retention keeps a snapshot: newest (always kept), written (the one this run wrote), or a
+ * rule (last: --keep; daily ... yearly: --keep-<period>) and its n-th slot of `of`, newest
+ * first. oldest: kept as the oldest snapshot while the rule had slots left (restic's "oldest").
+ */
+const keepReason = v.strictObject({
+  rule: v.picklist(['newest', 'written', 'last', 'daily', 'weekly', 'monthly', 'yearly']),
+  n: v.optional(count),
+  of: v.optional(count),
+  oldest: v.optional(v.boolean()),
+});
+
 const hop = v.strictObject({
   index: count,
   by: text,
@@ -368,7 +380,17 @@ export const detailsSchema = v.variant('kind', [
     stats: v.optional(rsyncStats),
   }),
   v.strictObject({ kind: v.literal('snapshot'), id: text, replaced: v.boolean() }),
-  v.strictObject({ kind: v.literal('retention'), kept: texts, deleted: texts }),
+  v.strictObject({
+    kind: v.literal('retention'),
+    /** Oldest first. */
+    kept: texts,
+    /** Oldest first; with dryRun, what would have been deleted. */
+    deleted: texts,
+    /** Every rule keeping each kept snapshot, by snapshot id. */
+    reasons: v.optional(v.record(v.string(), v.array(keepReason))),
+    /** prune --dry-run: nothing was deleted. */
+    dryRun: v.optional(v.boolean()),
+  }),
   v.strictObject({
     kind: v.literal('snapshot-entry'),
     dir: text,
@@ -377,6 +399,8 @@ export const detailsSchema = v.variant('kind', [
     sources: texts,
     sizeBytes: count,
     newBytes: count,
+    /** The rules that keep it under the retention flags given (empty: a prune would delete it); absent when incomplete. */
+    keptBy: v.optional(v.array(keepReason)),
   }),
   v.strictObject({
     kind: v.literal('manifest-check'),
@@ -384,6 +408,44 @@ export const detailsSchema = v.variant('kind', [
     changed: texts,
     missing: texts,
     extra: texts,
+  }),
+  v.strictObject({
+    /** One source's share of a rolling verify (--sample, --budget): the files read, in manifest order. */
+    kind: v.literal('manifest-slice'),
+    manifest: text,
+    /** Entries of the manifest. */
+    files: count,
+    checked: count,
+    /** The first and the last file read; absent when none was. */
+    first: v.optional(text),
+    last: v.optional(text),
+    /** Files that differ, are missing or cannot be read, found now or by an earlier run and still so. */
+    mismatches: count,
+    /** The first 100 of them. */
+    mismatched: v.array(
+      v.strictObject({
+        path: text,
+        problem: v.picklist(['changed', 'missing', 'unreadable']),
+        earlier: v.boolean(),
+      }),
+    ),
+  }),
+  v.strictObject({
+    /** Where a rolling verify stands: a cycle is one pass over the newest snapshot's files. */
+    kind: v.literal('verify-cycle'),
+    /** The state file in the destination. */
+    state: text,
+    snapshot: text,
+    /** Files of the snapshot, and those the cycle has passed; absent when the run stopped before counting. */
+    files: v.optional(count),
+    position: v.optional(count),
+    coverage: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(1))),
+    /** This run ended the cycle. */
+    completed: v.boolean(),
+    /** When the cycle this run read in began. */
+    cycleStartedAt: timestamp,
+    lastFullCycleAt: v.optional(timestamp),
+    stoppedBy: v.optional(v.picklist(['sample', 'budget', 'signal', 'replaced'])),
   }),
   v.strictObject({
     kind: v.literal('itemized-changes'),

@@ -18,12 +18,14 @@ import { partition } from './partition.js';
 import { algorithmOf, MANIFEST_ALGORITHM, readManifest } from './manifest.js';
 import { snapshotChecksums } from './snapshot-manifest.js';
 import { backupFamilies } from './metrics.js';
+import { retain, retentionDate, type RetentionRules } from './retention.js';
+import { retentionRules } from './retention-options.js';
 import {
+  discard,
   listSnapshots,
   MARKER,
   promote,
   recover,
-  remove,
   type Snapshot,
   type SnapshotManifest,
   type SourceRecord,
@@ -34,7 +36,7 @@ import {
 interface BackupOptions {
   sources: { name: string; path: string }[];
   dest: string;
-  keep: number;
+  retention: RetentionRules;
   period: Period;
   acls: boolean;
   xattrs: boolean;
@@ -48,7 +50,7 @@ function parseOptions(values: OptionValuesOf<typeof backupOptions>): BackupOptio
   return {
     sources: Object.entries(values.source).map(([name, path]) => ({ name, path: resolve(path) })),
     dest: resolve(values.dest),
-    keep: values.keep,
+    retention: retentionRules(values, values.period),
     period: values.period,
     acls: values.acls,
     xattrs: values.xattrs,
@@ -340,7 +342,10 @@ async function backupSource(
   return [{ name: source.name, path: source.path, stats, rsyncExit: result.code, checksums }];
 }
 
-/** Keeps the newest `keep` complete snapshots by parsed date; never the one just written; only after success. */
+/**
+ * Applies the retention rules to the complete snapshots, only after success, so the snapshot
+ * just promoted counts and no failed run deletes anything; never deletes the one just written.
+ */
 async function rotate(
   opts: BackupOptions,
   current: string,
@@ -349,16 +354,23 @@ async function rotate(
 ): Promise<void> {
   const since = Date.now();
   const complete = (await listSnapshots(opts.dest)).filter((s) => s.manifest);
-  const doomed = complete.slice(0, Math.max(0, complete.length - opts.keep)).filter((s) => s.id !== current);
-  for (const snapshot of doomed) await remove(opts.dest, snapshot.dir, `${snapshot.id}-${runId}`);
-  const kept = complete.filter((s) => !doomed.includes(s)).map((s) => s.id);
-  const deleted = doomed.map((s) => s.id);
+  const { keep, remove } = retain(complete.map(retentionDate), opts.retention, current);
+  await discard(
+    opts.dest,
+    complete.filter((s) => remove.includes(s.id)),
+    runId,
+  );
   report.check({
     name: 'retention',
     status: 'pass',
-    summary: `${kept.length} snapshots kept${deleted.length ? `, deleted ${deleted.join(', ')}` : ''}`,
+    summary: `${keep.size} snapshots kept${remove.length ? `, deleted ${remove.join(', ')}` : ''}`,
     since,
-    details: { kind: 'retention', kept, deleted },
+    details: {
+      kind: 'retention',
+      kept: [...keep.keys()],
+      deleted: remove,
+      reasons: Object.fromEntries(keep),
+    },
   });
 }
 

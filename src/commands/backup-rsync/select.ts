@@ -24,9 +24,9 @@ export async function completeSnapshot(values: {
   return found;
 }
 
-/** The report of list, verify or restore: they read snapshots, so they push only when asked to count (verify). */
+/** The report of list, verify, restore or prune: they read snapshots, so they push only when asked to count (verify) or when they delete (prune without --dry-run). */
 export function snapshotReport(
-  command: 'list' | 'verify' | 'restore',
+  command: 'list' | 'verify' | 'restore' | 'prune',
   ctx: { progress: Progress },
 ): ReportBuilder {
   return new ReportBuilder({

@@ -16,12 +16,37 @@ const snapshot = {
 } as const;
 const HOUR = 3_600_000;
 
-export const listOptions = [dest] as const;
+const count = (name: string) =>
+  `keep the newest complete snapshot of each of the last <n> ${name} that have one`;
+/** Retention: given together, a snapshot any of them keeps is kept (see retention.ts). */
+export const retentionOptions = [
+  {
+    name: 'keep',
+    arg: '<n>',
+    description: 'keep the newest <n> complete snapshots (default: 8 when no --keep-<period> is given)',
+    kind: 'count',
+  },
+  { name: 'keep-daily', arg: '<n>', description: count('days (--period day)'), kind: 'count' },
+  { name: 'keep-weekly', arg: '<n>', description: count('ISO weeks'), kind: 'count' },
+  { name: 'keep-monthly', arg: '<n>', description: count('months'), kind: 'count' },
+  { name: 'keep-yearly', arg: '<n>', description: count('years'), kind: 'count' },
+] as const;
+
+const lockStaleAfter = {
+  name: 'lock-stale-after',
+  arg: '<duration>',
+  description:
+    "take over a destination's lock not renewed for this long (a run renews it every third of this)",
+  kind: 'duration',
+  default: LOCK_STALE_AFTER_MS,
+} as const;
+
+export const listOptions = [dest, ...retentionOptions] as const;
 
 export const list = command({
   name: 'list',
   configKey: 'backup-rsync-list',
-  summary: 'list snapshots with date, size, new bytes and status',
+  summary: 'list snapshots with date, size, new bytes, status and the retention rules keeping each',
   defaultJob: 'backup',
   metricPrefix: 'backup_list',
   options: listOptions,
@@ -33,6 +58,19 @@ export const verifyOptions = [
   dest,
   snapshot,
   { name: 'against-source', description: 'also list what differs from the live source', kind: 'flag' },
+  {
+    name: 'sample',
+    arg: '<percent>',
+    description:
+      "rolling: re-read the next <percent> of the newest snapshot's files (1-100), continuing where the last run stopped",
+    kind: 'count',
+  },
+  {
+    name: 'budget',
+    arg: '<duration>',
+    description: "rolling: re-read the newest snapshot's next files until this much time has passed",
+    kind: 'duration',
+  },
 ] as const;
 
 export const verify = command({
@@ -81,6 +119,24 @@ export const restore = command({
   load: () => import('./restore.js'),
 });
 
+export const pruneOptions = [
+  dest,
+  ...retentionOptions,
+  { name: 'dry-run', description: 'show what would be deleted and why each other is kept', kind: 'flag' },
+  lockStaleAfter,
+] as const;
+
+export const prune = command({
+  name: 'prune',
+  configKey: 'backup-rsync-prune',
+  summary: 'delete the snapshots no retention rule keeps (--dry-run: only show them)',
+  defaultJob: 'backup-prune',
+  metricPrefix: 'backup_prune',
+  options: pruneOptions,
+  defaultTimeoutMs: () => 6 * HOUR,
+  load: () => import('./prune.js'),
+});
+
 export const backupOptions = [
   {
     name: 'source',
@@ -90,7 +146,7 @@ export const backupOptions = [
     required: 'at least one name=path',
   },
   dest,
-  { name: 'keep', arg: '<n>', description: 'complete snapshots to keep', kind: 'count', default: 8 },
+  ...retentionOptions,
   {
     name: 'period',
     arg: '<period>',
@@ -107,14 +163,7 @@ export const backupOptions = [
       'rsyncs side by side on a large tree, each on its own subtrees (default: one per core, at most 4; 1: one rsync)',
     kind: 'count',
   },
-  {
-    name: 'lock-stale-after',
-    arg: '<duration>',
-    description:
-      "take over a destination's lock not renewed for this long (a run renews it every third of this)",
-    kind: 'duration',
-    default: LOCK_STALE_AFTER_MS,
-  },
+  lockStaleAfter,
   {
     name: 'pre-hook',
     arg: '<command>',
@@ -131,11 +180,11 @@ export const backupOptions = [
 
 export const backupRsync = command({
   name: 'backup-rsync',
-  summary: 'hardlinked rsync snapshots with rotation, checksums, list, verify and restore',
+  summary: 'hardlinked rsync snapshots with rotation, checksums, list, verify, restore and prune',
   defaultJob: 'backup',
   metricPrefix: 'backup',
   options: backupOptions,
   defaultTimeoutMs: () => 12 * HOUR,
   load: () => import('./run.js'),
-  subcommands: [list, restore, verify],
+  subcommands: [list, prune, restore, verify],
 });

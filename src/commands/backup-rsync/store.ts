@@ -131,6 +131,23 @@ export async function remove(dest: string, dir: string, key: string): Promise<vo
 }
 
 /**
+ * Deletes expired snapshots: all of them are renamed to trash (`.trash-<id>-<runId>`) and the
+ * renames synced before the first file goes, so the listing loses them at once and a deletion
+ * cut short leaves trash for the next run (recover), never a snapshot with files missing.
+ */
+export async function discard(
+  dest: string,
+  snapshots: readonly { id: string; dir: string }[],
+  runId: string,
+): Promise<void> {
+  if (snapshots.length === 0) return;
+  const trashed = snapshots.map((s) => ({ from: s.dir, to: join(dest, `${TRASH}${s.id}-${runId}`) }));
+  for (const { from, to } of trashed) await rename(from, to);
+  await syncDir(dest);
+  for (const { to } of trashed) await rm(to, { recursive: true, force: true });
+}
+
+/**
  * Writes a file and syncs it to disk, so a snapshot is never promoted with its manifest still
  * in the page cache. Synchronous: one write of the whole text (the async one goes through the
  * thread pool in pieces: 3-17 ms against 1 ms for a 20,000-line manifest).
