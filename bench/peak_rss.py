@@ -1,7 +1,9 @@
-"""Runs a command and prints its wall time and peak resident set size as JSON on stderr's last line.
+"""Runs a command and prints, as JSON on stderr's last line, its wall time and peak memory.
 
-getrusage(RUSAGE_CHILDREN) after the wait gives the largest RSS any waited-for descendant reached:
-for a Node CLI, the Node process itself (rsync or other grandchildren are counted only if larger).
+selfHwmKiB: the high-water mark of the command's own process (VmHWM in /proc, read every 20 ms
+while it runs: a lower bound within the last 20 ms, and the peak of a Node CLI comes earlier);
+peakRssKiB: getrusage(RUSAGE_CHILDREN) after the wait, the largest RSS any waited-for
+descendant reached (rsync's processes included, when larger).
 """
 import json
 import resource
@@ -10,7 +12,17 @@ import sys
 import time
 
 started = time.monotonic()
-completed = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, check=False)
+child = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL)
+hwm = 0
+while child.poll() is None:
+    try:
+        with open(f'/proc/{child.pid}/status', encoding='ascii') as status:
+            for line in status:
+                if line.startswith('VmHWM:'):
+                    hwm = max(hwm, int(line.split()[1]))
+    except (FileNotFoundError, ProcessLookupError, ValueError):
+        pass
+    time.sleep(0.02)
 wall = time.monotonic() - started
-peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(json.dumps({'exitCode': completed.returncode, 'seconds': wall, 'peakRssKiB': peak_kib}), file=sys.stderr)
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(json.dumps({'exitCode': child.returncode, 'seconds': wall, 'peakRssKiB': peak, 'selfHwmKiB': hwm}), file=sys.stderr)

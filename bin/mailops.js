@@ -1,4 +1,6 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=2
+// A young generation of 2 MiB a semi-space: V8 otherwise grows it to tens of MiB while a backup
+// streams millions of short-lived manifest lines, and RSS with it (bench/backup-memory.ts).
 // CommonJS (bin/package.json) and one bundle: the fastest start measured; see bench/startup.ts.
 require('node:module').enableCompileCache?.();
 

@@ -379,6 +379,21 @@ export const detailsSchema = v.variant('kind', [
     /** rsync's --stats figures; absent when rsync failed before printing them. */
     stats: v.optional(rsyncStats),
   }),
+  v.strictObject({
+    kind: v.literal('backup-guard'),
+    source: text,
+    /** The snapshot the new one is compared with: the newest complete one holding the source. */
+    base: text,
+    baseFiles: count,
+    deleted: count,
+    changed: count,
+    added: count,
+    /** (deleted + changed) / baseFiles. */
+    changedRatio: v.number(),
+    /** The limits given, in percent. */
+    maxDeleted: v.optional(count),
+    maxChanged: v.optional(count),
+  }),
   v.strictObject({ kind: v.literal('snapshot'), id: text, replaced: v.boolean() }),
   v.strictObject({
     kind: v.literal('retention'),
@@ -408,6 +423,8 @@ export const detailsSchema = v.variant('kind', [
     changed: texts,
     missing: texts,
     extra: texts,
+    /** restore --path: only the manifest's files under this path (relative to the source) were checked. */
+    path: v.optional(text),
   }),
   v.strictObject({
     /** One source's share of a rolling verify (--sample, --budget): the files read, in manifest order. */
@@ -455,6 +472,8 @@ export const detailsSchema = v.variant('kind', [
     deletes: count,
     /** The first 200 changes. */
     changes: v.array(itemized),
+    /** restore --path: the directory or file restored, relative to the source's root. */
+    path: v.optional(text),
   }),
   v.strictObject({
     kind: v.literal('file-diff'),

@@ -152,6 +152,7 @@ describe('a required option left out or empty is named, with what it expects', (
       new Set([
         'backup-rsync',
         'backup-rsync list',
+        'backup-rsync prune',
         'backup-rsync verify',
         'backup-rsync restore',
         'haproxy-bootstrap',

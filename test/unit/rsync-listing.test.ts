@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Listing, manifestLine } from '../../src/commands/backup-rsync/listing.js';
-import { ManifestText } from '../../src/commands/backup-rsync/manifest.js';
-import { GoneFiles } from '../../src/commands/backup-rsync/gone-files.js';
+import { LineWriter } from '../../src/commands/backup-rsync/line-file.js';
+import { Listing, manifestLine, UNKNOWN_DIGEST } from '../../src/commands/backup-rsync/listing.js';
+import { manifestEntry } from '../../src/commands/backup-rsync/manifest.js';
 import { snapshotChecksums } from '../../src/commands/backup-rsync/snapshot-manifest.js';
+import { sortLines } from '../../src/commands/backup-rsync/sort-lines.js';
+import { sortedFiles } from '../../src/commands/backup-rsync/sorted-walk.js';
 import { tempDir } from '../helpers/scratch.js';
 
 const blank = ' '.repeat(32);
@@ -13,32 +15,73 @@ const digest = '637dd6950cb66e738dbc3fb707dabe3d';
 const older = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
 const newer = 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb';
 const md5 = (text: string) => createHash('md5').update(text).digest('hex');
-/** A base's manifest as read back: each path with its whole line. */
-const manifest = (sums: Record<string, string>) =>
-  new ManifestText(
+
+/** A base's manifest file, its lines in the order given. */
+function manifest(sums: Record<string, string>): string {
+  const file = join(tempDir('base'), 'base.md5');
+  writeFileSync(
+    file,
     Object.entries(sums)
       .map(([name, sum]) => `${sum}  ${name}\n`)
       .join(''),
   );
+  return file;
+}
 
-/** Lines as runRsync hands them over: split at newlines and at --info=progress2's carriage returns. */
-function parse(stdout: string): Listing {
-  const listing = new Listing();
+/** Lines as runRsync hands them over (split at newlines and progress2's carriage returns), and what was written. */
+function parse(stdout: string): {
+  listing: Listing;
+  lines: () => string[];
+  path: string;
+  take: (l: string) => void;
+} {
+  const path = join(tempDir('listing'), 'listed-run0');
+  const out = new LineWriter(path);
+  const listing = new Listing(out);
   for (const line of stdout.split(/[\r\n]/)) listing.take(line);
-  return listing;
+  out.flush();
+  return {
+    listing,
+    path,
+    lines: () => {
+      out.flush();
+      return readFileSync(path, 'utf8')
+        .split(/(?<=\n)/)
+        .filter(Boolean);
+    },
+    take: (line) => {
+      listing.take(line);
+      out.flush();
+    },
+  };
 }
 
 /** A snapshot tree holding `files` (name -> content), and rsync's listing of the ones it wrote. */
-function snapshot(files: Record<string, string>, written: string[]): { root: string; listing: Listing } {
+function snapshot(files: Record<string, string>, written: string[]) {
   const root = tempDir('snapshot');
   for (const [name, body] of Object.entries(files)) {
     mkdirSync(join(root, name, '..'), { recursive: true });
     writeFileSync(join(root, name), body);
   }
+  const parsed = parse(written.map((name) => `>f+++++++++ ${md5(files[name]!)} ${name}`).join('\n'));
   return {
     root,
-    listing: parse(written.map((name) => `>f+++++++++ ${md5(files[name]!)} ${name}`).join('\n')),
+    take: parsed.take,
+    listing: () => ({ runs: [parsed.path], escaped: parsed.listing.escaped }),
   };
+}
+
+/** The manifest made into a fresh file, with its text. */
+async function made(
+  root: string,
+  listing: { runs: string[]; escaped: boolean },
+  bases: (string | undefined)[],
+  rsync: { regularFiles: number; complete: boolean },
+) {
+  const work = tempDir('work');
+  const output = join(work, 'out.md5');
+  const sums = await snapshotChecksums(root, listing, bases, rsync, work, output);
+  return { ...sums, text: readFileSync(output, 'utf8') };
 }
 
 describe("rsync's `-i --out-format='%i %C %n'` listing", () => {
@@ -54,20 +97,20 @@ describe("rsync's `-i --out-format='%i %C %n'` listing", () => {
       `*deleting   ${blank} cur/gone`,
       `   1,024,000  50%  1.00MB/s    0:00:01 (xfr#1, to-chk=1/3)\r>f+++++++++ ${digest} new/after-progress`,
     ].join('\n');
-    const { files, escaped } = parse(listing);
-    expect(escaped).toBe(false);
-    expect(files).toEqual([
-      { name: 'cur/a b', line: `${digest}  cur/a b\n` },
-      { name: 'cur/touched', line: undefined },
-      { name: 'cur/link', line: undefined },
-      { name: 'cur/mode-changed', line: undefined },
-      { name: 'cur/x => y', line: `${digest}  cur/x => y\n` },
-      { name: 'new/after-progress', line: `${digest}  new/after-progress\n` },
+    const { listing: parsed, lines } = parse(listing);
+    expect(parsed.escaped).toBe(false);
+    expect(lines()).toEqual([
+      `${digest}  cur/a b\n`,
+      `${UNKNOWN_DIGEST}  cur/touched\n`,
+      `${UNKNOWN_DIGEST}  cur/link\n`,
+      `${UNKNOWN_DIGEST}  cur/mode-changed\n`,
+      `${digest}  cur/x => y\n`,
+      `${digest}  new/after-progress\n`,
     ]);
   });
 
   it('decodes the names rsync escaped back to the real ones', () => {
-    const { files, escaped } = parse(
+    const { listing, lines } = parse(
       [
         `>f+++++++++ ${digest} caf\\#303\\#251`,
         `>f+++++++++ ${digest} new\\#012line`,
@@ -75,37 +118,82 @@ describe("rsync's `-i --out-format='%i %C %n'` listing", () => {
         `>f+++++++++ ${digest} plain\\#12`,
       ].join('\n'),
     );
-    expect(escaped).toBe(false);
-    expect(files.map((f) => f.name)).toEqual(['café', 'new\nline', 'literal\\#123', 'plain\\#12']);
+    expect(listing.escaped).toBe(false);
+    expect(lines().map((l) => manifestEntry(l)?.name)).toEqual([
+      'café',
+      'new\nline',
+      'literal\\#123',
+      'plain\\#12',
+    ]);
   });
 
   it('writes the manifest line of a name with a newline, backslash or carriage return as md5sum does, and reads it back', () => {
     const name = 'a\nb\\c\rd';
     const line = manifestLine(digest, name);
     expect(line).toBe(`\\${digest}  a\\nb\\\\c\\rd\n`);
-    const read = new ManifestText(`${manifestLine(digest, 'a')}${line}${manifestLine(older, 'b')}`);
-    expect(read.names).toEqual(['a', name, 'b']);
-    expect([0, 1, 2].map((i) => read.digest(i))).toEqual([digest, digest, older]);
-    expect(read.line(1)).toBe(line);
-    expect(read.sorted).toBe(true);
+    expect(manifestEntry(line)).toEqual({ name, digest, line });
+    expect(manifestEntry(`${older}  b`)).toEqual({ name: 'b', digest: older, line: `${older}  b\n` });
     // md5sum escapes nothing else: any other escape is a damaged line.
-    expect(new ManifestText(`\\${digest}  a\\tb\n`).names).toEqual([]);
+    expect(manifestEntry(`\\${digest}  a\\tb\n`)).toBeUndefined();
+    expect(manifestEntry('not a manifest line\n')).toBeUndefined();
   });
 
   it('leaves out a name that is not UTF-8, and says so', () => {
-    const { files, escaped } = parse(`>f+++++++++ ${digest} latin1-caf\\#351`);
-    expect(escaped).toBe(true);
-    expect(files).toEqual([]);
+    const { listing, lines } = parse(`>f+++++++++ ${digest} latin1-caf\\#351`);
+    expect(listing.escaped).toBe(true);
+    expect(lines()).toEqual([]);
   });
 
   it('takes every item of the listing and leaves the --stats summary to the caller', () => {
-    const listing = parse('');
+    const { listing, lines } = parse('');
     expect(listing.take(`cd${' '.repeat(9)} ${blank} cur/`)).toBe(true);
     expect(listing.take(`>f+++++++++ ${digest} cur/a`)).toBe(true);
     expect(listing.take('Number of files: 3 (reg: 2, dir: 1)')).toBe(false);
     expect(listing.take('Total bytes sent: 1234')).toBe(false);
     expect(listing.take('')).toBe(false);
-    expect(listing.files.map((f) => f.name)).toEqual(['cur/a']);
+    expect(lines().map((l) => manifestEntry(l)?.name)).toEqual(['cur/a']);
+  });
+});
+
+describe('sorted line files, in bounded memory', () => {
+  it('sorts through runs on disk exactly as an in-memory sort does, equal keys in input order', () => {
+    const dir = tempDir('sort');
+    const names = Array.from({ length: 1000 }, (_, i) => `d${(i * 7919) % 97}/f${(i * 104729) % 1013}`);
+    const inputs = [0, 1].map((part) => {
+      const file = join(dir, `in${part}`);
+      writeFileSync(
+        file,
+        names
+          .filter((_, i) => i % 2 === part)
+          .map((n, i) => `${n} ${part}:${i}\n`)
+          .join(''),
+      );
+      return file;
+    });
+    const key = (line: string) => line.slice(0, line.indexOf(' '));
+    const lines = [0, 1].flatMap((part) =>
+      readFileSync(inputs[part]!, 'utf8')
+        .split(/(?<=\n)/)
+        .filter(Boolean),
+    );
+    const expected = [...lines].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+    // 37 lines a run: 28 runs merged.
+    expect(sortLines(inputs, join(dir, 'out'), key, 37)).toBe(1000);
+    expect(readFileSync(join(dir, 'out'), 'utf8')).toBe(expected.join(''));
+    sortLines(inputs, join(dir, 'one-run'), key);
+    expect(readFileSync(join(dir, 'one-run'), 'utf8')).toBe(expected.join(''));
+  });
+
+  it('walks a tree in the order of its whole paths: "a.b" before "a/x", "a/x" before "a0"', () => {
+    const root = tempDir('walk');
+    for (const name of ['a/x', 'a.b', 'a0', 'a/y/z', 'a/y.txt', 'b', 'A', 'é']) {
+      mkdirSync(join(root, name, '..'), { recursive: true });
+      writeFileSync(join(root, name), name);
+    }
+    mkdirSync(join(root, 'empty'));
+    const walked = [...sortedFiles(root, { count: 0 })];
+    expect(walked).toEqual([...walked].sort());
+    expect(walked).toEqual(['A', 'a.b', 'a/x', 'a/y.txt', 'a/y/z', 'a0', 'b', 'é']);
   });
 });
 
@@ -116,17 +204,16 @@ describe('the manifest of a new snapshot', () => {
     const { root, listing } = snapshot(files, ['new/c']);
     // The base's digests are taken as they are (not hashed again): a made-up one shows it.
     const base = manifest({ 'cur/a': older, 'cur/b': md5('b') });
-    const sums = await snapshotChecksums(root, listing, [base], { regularFiles: 3, complete: true });
-    expect(sums).toEqual({
+    expect(await made(root, listing(), [base], { regularFiles: 3, complete: true })).toEqual({
       text: `${older}  cur/a\n${md5('b')}  cur/b\n${md5('c')}  new/c\n`,
       files: 3,
       hashed: 0,
       from: 'listing',
-      unnamed: [],
+      unnamed: { count: 0 },
     });
   });
 
-  it("puts rsync's files into the base's text where they sort, also from a base out of order", async () => {
+  it("puts rsync's files into the base's lines where they sort, also from a base out of order", async () => {
     const tree = { '0': '0', 'a/1': '1', 'a/2': '2', 'a/3': '3', 'b/1': '4', 'b/2': '5', c: '6' };
     const { root, listing } = snapshot(tree, ['c', 'a/2', '0', 'b/1', 'a/3']);
     const sums = Object.fromEntries(Object.entries(tree).map(([name, body]) => [name, md5(body)]));
@@ -134,26 +221,23 @@ describe('the manifest of a new snapshot', () => {
       .map(([name, sum]) => `${sum}  ${name}\n`)
       .join('');
     const sorted = manifest({ 'a/1': sums['a/1']!, 'a/2': older, 'b/2': sums['b/2']! });
-    const spliced = await snapshotChecksums(root, listing, [sorted], { regularFiles: 7, complete: true });
-    expect(spliced).toEqual({ text: expected, files: 7, hashed: 0, from: 'listing', unnamed: [] });
+    const spliced = await made(root, listing(), [sorted], { regularFiles: 7, complete: true });
+    expect(spliced).toEqual({ text: expected, files: 7, hashed: 0, from: 'listing', unnamed: { count: 0 } });
     const unsorted = manifest({ 'b/2': sums['b/2']!, 'a/1': sums['a/1']!, 'a/2': older });
-    expect(unsorted.sorted).toBe(false);
-    const looked = await snapshotChecksums(root, listing, [unsorted], { regularFiles: 7, complete: true });
-    expect(looked).toEqual(spliced);
+    expect(await made(root, listing(), [unsorted], { regularFiles: 7, complete: true })).toEqual(spliced);
   });
 
-  it('takes out the lines of base files that are gone, next to new ones that sort in their place', async () => {
+  it('leaves out the lines of base files that are gone, found by a walk of the snapshot', async () => {
     const tree = { a: 'a', b: 'b', d: 'd', f: 'f' };
     const { root, listing } = snapshot(tree, ['b', 'f']);
     // c and e were deleted since the base; b and f are new, b where c was and f after e.
     const base = manifest({ a: md5('a'), c: older, d: md5('d'), e: older });
-    const sums = await snapshotChecksums(root, listing, [base], { regularFiles: 4, complete: true });
-    expect(sums).toEqual({
+    expect(await made(root, listing(), [base], { regularFiles: 4, complete: true })).toEqual({
       text: ['a', 'b', 'd', 'f'].map((name) => `${md5(name)}  ${name}\n`).join(''),
       files: 4,
       hashed: 0,
-      from: 'directories',
-      unnamed: [],
+      from: 'walk',
+      unnamed: { count: 0 },
     });
   });
 
@@ -161,75 +245,35 @@ describe('the manifest of a new snapshot', () => {
     const { root, listing } = snapshot(files, ['new/c']);
     const newerBase = manifest({ 'cur/a': older, 'cur/b': newer });
     const olderBase = manifest({ 'cur/a': older, 'cur/b': older });
-    const disagree = await snapshotChecksums(root, listing, [newerBase, olderBase], {
-      regularFiles: 3,
-      complete: true,
-    });
+    const disagree = await made(root, listing(), [newerBase, olderBase], { regularFiles: 3, complete: true });
     expect(disagree.text).toBe(`${older}  cur/a\n${md5('b')}  cur/b\n${md5('c')}  new/c\n`);
     expect(disagree.hashed).toBe(1);
-    const unknown = await snapshotChecksums(root, listing, [newerBase, undefined], {
-      regularFiles: 3,
-      complete: true,
-    });
+    const unknown = await made(root, listing(), [newerBase, undefined], { regularFiles: 3, complete: true });
     expect(unknown).toMatchObject({ hashed: 2, from: 'walk' });
     expect(unknown.text).toBe(`${md5('a')}  cur/a\n${md5('b')}  cur/b\n${md5('c')}  new/c\n`);
   });
 
+  it('hashes a listed file rsync gave no digest for', async () => {
+    const { root, take, listing } = snapshot(files, []);
+    take(`>f..t...... ${blank} new/c`);
+    const base = manifest({ 'cur/a': older, 'cur/b': older });
+    const sums = await made(root, listing(), [base], { regularFiles: 3, complete: true });
+    expect(sums).toMatchObject({ hashed: 1, from: 'listing' });
+    expect(sums.text).toBe(`${older}  cur/a\n${older}  cur/b\n${md5('c')}  new/c\n`);
+  });
+
   it('walks the tree when a base file is gone, a file vanished or a name could not be read back', async () => {
-    const { root, listing } = snapshot(files, ['new/c']);
+    const { root, take, listing } = snapshot(files, ['new/c']);
     const base = manifest({ 'cur/a': older, 'cur/b': older, 'cur/deleted': older });
     const expected = `${older}  cur/a\n${older}  cur/b\n${md5('c')}  new/c\n`;
-    const deleted = await snapshotChecksums(root, listing, [base], { regularFiles: 3, complete: true });
-    expect(deleted).toEqual({ text: expected, files: 3, hashed: 0, from: 'directories', unnamed: [] });
-    const vanished = await snapshotChecksums(root, listing, [base], { regularFiles: 4, complete: false });
-    expect(vanished).toEqual({ text: expected, files: 3, hashed: 0, from: 'walk', unnamed: [] });
+    const deleted = await made(root, listing(), [base], { regularFiles: 3, complete: true });
+    expect(deleted).toEqual({ text: expected, files: 3, hashed: 0, from: 'walk', unnamed: { count: 0 } });
+    const vanished = await made(root, listing(), [base], { regularFiles: 4, complete: false });
+    expect(vanished).toEqual({ text: expected, files: 3, hashed: 0, from: 'walk', unnamed: { count: 0 } });
     // The name left out may be one the base knows with an older digest: nothing unlisted is trusted.
-    listing.take(`>f+++++++++ ${digest} cur/\\#377`);
-    const escaped = await snapshotChecksums(root, listing, [base], { regularFiles: 3, complete: true });
+    take(`>f+++++++++ ${digest} cur/\\#377`);
+    const escaped = await made(root, listing(), [base], { regularFiles: 3, complete: true });
     expect(escaped).toMatchObject({ hashed: 2, from: 'walk' });
     expect(escaped.text).toBe(`${md5('a')}  cur/a\n${md5('b')}  cur/b\n${md5('c')}  new/c\n`);
-  });
-
-  it('reads directories while rsync runs, and looks again for what was not written yet', async () => {
-    const root = tempDir('snapshot');
-    const names = [...Array.from({ length: 20 }, (_, i) => `a/${String(i).padStart(2, '0')}`), 'b/1', 'c/1'];
-    const base = manifest(Object.fromEntries(names.map((name) => [name, older])));
-    for (const dir of ['a', 'b', 'c']) mkdirSync(join(root, dir));
-    writeFileSync(join(root, 'a', '00'), 'x');
-    const gone = new GoneFiles(root, Promise.resolve(base));
-    await Promise.resolve();
-    // rsync wrote a file in c: a and b are read now, with 19 of a's files and b/1 not there yet.
-    gone.written('c/new');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    for (const name of names.slice(1, 20)) writeFileSync(join(root, name), 'x');
-    writeFileSync(join(root, 'b', '1'), 'x');
-    // Not seen: every file written after its directory was read, less the one rsync listed.
-    const unseen = await gone.unseen(base, ['a/05']);
-    expect(unseen.map((i) => names[i])).toEqual(names.filter((n) => n !== 'a/00' && n !== 'a/05'));
-    // Looked up again, c/1 is the one gone.
-    expect(await gone.confirmed()).toEqual([names.indexOf('c/1')]);
-  });
-
-  it('looks again when more files went unseen than the count says are gone', async () => {
-    const root = tempDir('snapshot');
-    for (const dir of ['a', 'b']) mkdirSync(join(root, dir));
-    const base = manifest({ 'a/1': md5('1'), 'a/2': md5('2'), 'a/gone': older, 'b/1': md5('3') });
-    const gone = new GoneFiles(root, Promise.resolve(base));
-    await Promise.resolve();
-    gone.written('b/new');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    // a was read before rsync linked a/1 and a/2 into it.
-    writeFileSync(join(root, 'a', '1'), '1');
-    writeFileSync(join(root, 'a', '2'), '2');
-    writeFileSync(join(root, 'b', '1'), '3');
-    writeFileSync(join(root, 'b', 'new'), 'new');
-    const listing = parse(`>f+++++++++ ${md5('new')} b/new`);
-    const sums = await snapshotChecksums(root, listing, [base], { regularFiles: 4, complete: true }, gone);
-    expect(sums.text).toBe(
-      ['a/1', 'a/2', 'b/1', 'b/new']
-        .map((name, i) => `${md5(['1', '2', '3', 'new'][i]!)}  ${name}\n`)
-        .join(''),
-    );
-    expect(sums.from).toBe('directories');
   });
 });

@@ -1,4 +1,6 @@
 import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { LineWriter } from './line-file.js';
 import { runRsync, rsyncVerdict, type RsyncResult } from '../../checks/rsync.js';
 import { parseRsyncStats, type RsyncStats } from '../../checks/rsync-stats.js';
 import { Listing } from './listing.js';
@@ -9,16 +11,16 @@ export interface TreeCopy {
   result: RsyncResult;
   /** The runs' --stats added up; undefined if a run printed none. */
   stats: RsyncStats | undefined;
-  /** The files the runs wrote. */
-  listing: Pick<Listing, 'files' | 'escaped'>;
+  /** The files the runs wrote: a file of manifest lines per run, unsorted. */
+  listing: { runs: string[]; escaped: boolean };
 }
 
 export interface CopyOptions {
   signal: AbortSignal;
   /** rsync's options, without source and target. */
   args: string[];
-  /** Run `run` wrote this file. */
-  written: (name: string, run: number) => void;
+  /** Where each run's listing is written. */
+  work: string;
   /** Each run's latest --info=progress2 line. */
   onProgress?: (run: number, line: string) => void;
 }
@@ -47,18 +49,19 @@ export async function copyTree(
 ): Promise<TreeCopy> {
   const stop = new AbortController();
   const signal = AbortSignal.any([options.signal, stop.signal]);
-  const listings: Listing[] = [];
+  const listings: { listing: Listing; out: LineWriter }[] = [];
   const results: RsyncResult[] = [];
   let failed: RsyncResult | undefined;
   const run = async (index: number, extra: string[], input?: string[]) => {
-    const listing = new Listing((name) => options.written(name, index));
-    listings.push(listing);
+    const out = new LineWriter(join(options.work, `listed-run${index}`));
+    const listing = new Listing(out);
+    listings.push({ listing, out });
     const result = await runRsync([...options.args, ...extra, `${source}/`, `${target}/`], {
       signal,
       onLine: listing.take,
       ...(options.onProgress ? { onProgress: (line: string) => options.onProgress?.(index, line) } : {}),
       ...(input ? { input: `${input.join('\0')}\0` } : {}),
-    });
+    }).finally(() => out.close());
     results.push(result);
     if (rsyncVerdict(result.code) === 'fail' && !failed) {
       failed = result;
@@ -85,8 +88,8 @@ export async function copyTree(
     result,
     stats: plan ? sumStats(results, plan) : parseRsyncStats(result.stdout),
     listing: {
-      files: listings.flatMap((listing) => listing.files),
-      escaped: listings.some((listing) => listing.escaped),
+      runs: listings.map(({ out }) => out.path),
+      escaped: listings.some(({ listing }) => listing.escaped),
     },
   };
 }

@@ -1,3 +1,5 @@
+import type { LineWriter } from './line-file.js';
+
 /**
  * rsync's line for each file it wrote or changed (single -i: the files it hard-linked unchanged
  * from a --link-dest base go unlisted; listing those too costs rsync about 3 % of its run):
@@ -5,11 +7,8 @@
  */
 export const RSYNC_OUT_FORMAT = ['--checksum-choice=md5', '-i', '--out-format=%i %C %n'];
 
-/** A regular file of the new snapshot: its manifest line once its digest is known. */
-export interface ListedFile {
-  name: string;
-  line: string | undefined;
-}
+/** In place of a digest in the listing's lines: rsync did not give one, so the file is hashed. */
+export const UNKNOWN_DIGEST = '-'.repeat(32);
 
 /**
  * One line of md5sum's format. As GNU md5sum writes it, a name holding a backslash, newline or
@@ -21,21 +20,19 @@ export const manifestLine = (digest: string, name: string) =>
     : `${digest}  ${name}\n`;
 
 /**
- * The regular files of rsync's `%i %C %n` lines, taken one line at a time while rsync runs, each
- * with its manifest line when rsync gave its digest. rsync writes a byte it will not print as
+ * The regular files of rsync's `%i %C %n` lines, taken one line at a time while rsync runs and
+ * written to a file as manifest lines (UNKNOWN_DIGEST where rsync gave no digest), so that a
+ * full copy's million files are never held in memory. rsync writes a byte it will not print as
  * \\#ooo (a newline; under LC_ALL=C any non-ASCII byte; the backslash of a literal "\\#ddd"), so
  * names are decoded back exactly; one that is not UTF-8 cannot be named here: it is left out and
  * `escaped` is set.
  */
 export class Listing {
-  readonly files: ListedFile[] = [];
   escaped = false;
+  readonly #out: LineWriter;
 
-  readonly #written: ((name: string) => void) | undefined;
-
-  /** `written`: told each file rsync wrote, as soon as its line arrives. */
-  constructor(written?: (name: string) => void) {
-    this.#written = written;
+  constructor(out: LineWriter) {
+    this.#out = out;
   }
 
   /** One line of rsync's stdout; true when it was an item of the listing (a file, directory, link). */
@@ -49,8 +46,7 @@ export class Listing {
       return true;
     }
     const digest = line.slice(12, 44).trim();
-    this.files.push({ name, line: digest ? manifestLine(digest, name) : undefined });
-    if (digest) this.#written?.(name);
+    this.#out.write(manifestLine(digest || UNKNOWN_DIGEST, name));
     return true;
   };
 }

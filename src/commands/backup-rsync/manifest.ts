@@ -1,5 +1,6 @@
 import { createReadStream, lstatSync, readFileSync } from 'node:fs';
-import { lstat, readdir, readFile } from 'node:fs/promises';
+import { lstat, readdir } from 'node:fs/promises';
+import { readLines } from './line-file.js';
 import { join } from 'node:path';
 
 export type Checksums = Map<string, string>;
@@ -66,56 +67,28 @@ export async function checksumTree(root: string, algorithm: Algorithm): Promise<
   return sums;
 }
 
+/** One line of a manifest: the path and its digest. */
+export interface ManifestEntry {
+  name: string;
+  digest: string;
+  /** The whole line, newline included, as it is written. */
+  line: string;
+}
+
 /**
- * A manifest as read back: its text, and where each path's line starts, so that the next
- * backup's manifest can reuse whole runs of lines as they stand. `sorted` is false when a line is
- * malformed or out of order (a hand-edited file): then lines can be looked up but not spliced.
+ * A manifest line read back: "<hex>  <path>", the digest 32 (md5) or 64 (sha256) characters,
+ * or "\\<hex>  <escaped path>" for a path with a backslash, newline or carriage return;
+ * undefined for a line that is neither (a hand-edited file).
  */
-export class ManifestText {
-  readonly text: string;
-  /** The paths in file order, each line's start, and one more start: the end of the text. */
-  readonly names: string[] = [];
-  readonly starts: number[] = [];
-  readonly index = new Map<string, number>();
-  /** The directories holding the paths, relative ('' for the top). */
-  readonly dirs = new Set<string>();
-  sorted = true;
-
-  constructor(text: string) {
-    this.text = text && !text.endsWith('\n') ? `${text}\n` : text;
-    for (let start = 0, end = 0; start < this.text.length; start = end + 1) {
-      end = this.text.indexOf('\n', start);
-      // "<hex>  <path>", the digest 32 (md5) or 64 (sha256) characters: no regular expression per
-      // line; "\<hex>  <escaped path>" for a path with a backslash, newline or carriage return.
-      const escaped = this.text[start] === '\\' ? 1 : 0;
-      const at = (i: number) =>
-        this.text[start + escaped + i] === ' ' && this.text[start + escaped + i + 1] === ' ';
-      const cut = at(32) ? 32 : at(64) ? 64 : 0;
-      const raw = this.text.slice(start + escaped + cut + 2, end);
-      const name = escaped ? unescapeName(raw) : raw;
-      if (!cut || !name) {
-        this.sorted = false;
-        continue;
-      }
-      if (this.sorted && this.names.length > 0 && !(this.names.at(-1)! < name)) this.sorted = false;
-      this.dirs.add(dirOf(name));
-      this.index.set(name, this.names.length);
-      this.names.push(name);
-      this.starts.push(start);
-    }
-    this.starts.push(this.text.length);
-  }
-
-  /** The i-th path's whole line, newline included. */
-  line(i: number): string {
-    const start = this.starts[i]!;
-    return this.text.slice(start, this.text.indexOf('\n', start) + 1);
-  }
-
-  digest(i: number): string {
-    const start = this.starts[i]! + (this.text[this.starts[i]!] === '\\' ? 1 : 0);
-    return this.text.slice(start, this.text.indexOf(' ', start));
-  }
+export function manifestEntry(line: string): ManifestEntry | undefined {
+  const escaped = line[0] === '\\' ? 1 : 0;
+  const at = (i: number) => line[escaped + i] === ' ' && line[escaped + i + 1] === ' ';
+  const cut = at(32) ? 32 : at(64) ? 64 : 0;
+  const end = line.endsWith('\n') ? line.length - 1 : line.length;
+  const raw = line.slice(escaped + cut + 2, end);
+  const name = escaped ? unescapeName(raw) : raw;
+  if (!cut || !name) return undefined;
+  return { name, digest: line.slice(escaped, escaped + cut), line: end === line.length ? `${line}\n` : line };
 }
 
 /** A path as md5sum escapes it, back; undefined for an escape md5sum does not write. */
@@ -131,11 +104,14 @@ const unescapeName = (escaped: string): string | undefined => {
   return bad ? undefined : name;
 };
 
-export const readManifest = async (file: string) => new ManifestText(await readFile(file, 'utf8'));
-
-export async function readChecksums(file: string): Promise<Checksums> {
-  const manifest = await readManifest(file);
-  return new Map(manifest.names.map((name, i) => [name, manifest.digest(i)]));
+/** A manifest's paths and digests (verify and restore compare a tree with it). */
+export function readChecksums(file: string): Checksums {
+  const sums: Checksums = new Map();
+  for (const line of readLines(file)) {
+    const entry = manifestEntry(line);
+    if (entry) sums.set(entry.name, entry.digest);
+  }
+  return sums;
 }
 
 /** Files whose content differs from the manifest, files missing, and files the manifest does not know. */

@@ -1,5 +1,6 @@
 import type { MetricFamily } from '../../checks/types.js';
 import type { SourceRecord } from './store.js';
+import { changedRatio } from './churn.js';
 
 const perSource = (
   name: string,
@@ -16,6 +17,7 @@ const perSource = (
 
 /** The backup's own families (success, duration and last success come from the run level). */
 export function backupFamilies(records: SourceRecord[], snapshotCount: number): MetricFamily[] {
+  const withChurn = records.filter((r) => r.churn);
   const families: MetricFamily[] = [
     perSource(
       'bytes_transferred',
@@ -37,6 +39,18 @@ export function backupFamilies(records: SourceRecord[], snapshotCount: number): 
     ),
     perSource('source_bytes', 'Total size of the source tree.', records, (r) => r.stats.totalFileSize),
     perSource('source_files', 'Files (all kinds) in the source tree.', records, (r) => r.stats.files),
+    perSource(
+      'files_deleted',
+      "Files of the source's base snapshot that are gone from the new one.",
+      withChurn,
+      (r) => r.churn!.deleted,
+    ),
+    perSource(
+      'files_changed_ratio',
+      "Files of the base snapshot gone or rewritten in the new one, as a share of the base's files.",
+      withChurn,
+      (r) => changedRatio(r.churn!),
+    ),
     {
       name: 'backup_snapshot_count',
       help: 'Complete snapshots on the destination after the run.',

@@ -1,4 +1,5 @@
 import { lstat, readdir } from 'node:fs/promises';
+import { StringDecoder } from 'node:string_decoder';
 import { runProcess } from '../../process/run-process.js';
 
 /** Deepest level whose directories may become units. */
@@ -52,30 +53,38 @@ async function readLevel(root: string, dirs: string[]): Promise<Level | undefine
   return level;
 }
 
-/** The entries one `find` prints, or undefined if it failed: rsync will say what is unreadable. */
-async function find(args: string[], signal: AbortSignal): Promise<string[] | undefined> {
-  const chunks: Buffer[] = [];
+/**
+ * Each entry one `find` prints (NUL-terminated) handed to `take` as it arrives, none kept: a
+ * mail store's million files are never held at once. False if find failed: rsync will say what
+ * is unreadable.
+ */
+async function find(args: string[], signal: AbortSignal, take: (entry: string) => void): Promise<boolean> {
+  const decoder = new StringDecoder('utf8');
+  let partial = '';
   const result = await runProcess(['find', '-P', ...args], {
     signal,
     ignoreStderr: true,
-    onStdout: (chunk) => chunks.push(chunk),
+    onStdout: (chunk) => {
+      const entries = (partial + decoder.write(chunk)).split('\0');
+      partial = entries.pop() ?? '';
+      for (const entry of entries) take(entry);
+    },
   });
-  if (result.code !== 0) return undefined;
-  const text = Buffer.concat(chunks).toString('utf8');
-  return text ? text.slice(0, -1).split('\0') : [];
+  return result.code === 0;
 }
 
 /**
- * The non-directories in the units: "U<unit>" each, or "L<device>:<inode> <unit>" for one with
- * other hard links. A link count takes a stat of every file (as rsync's sender does), so `runs`
- * finds share the units.
+ * The non-directories in the units, each handed to `take` as "U<unit>", or "L<device>:<inode>
+ * <unit>" for one with other hard links. A link count takes a stat of every file (as rsync's
+ * sender does), so `runs` finds share the units.
  */
 async function listUnitFiles(
   prefix: string,
   units: string[],
   runs: number,
   signal: AbortSignal,
-): Promise<string[] | undefined> {
+  take: (entry: string) => void,
+): Promise<boolean> {
   const shares = Array.from({ length: runs }, (_, run) => units.filter((_, i) => i % runs === run));
   const found = await Promise.all(
     shares
@@ -100,10 +109,11 @@ async function listUnitFiles(
             ],
           ],
           signal,
+          take,
         ),
       ),
   );
-  return found.some((entries) => !entries) ? undefined : found.flatMap((entries) => entries!);
+  return found.every(Boolean);
 }
 
 /** Union-find over unit indexes; index -1 (the shallow entries) is kept apart by the caller. */
@@ -143,18 +153,12 @@ export async function partition(
 
   const prefix = root.endsWith('/') ? root : `${root}/`;
   const above = levels.slice(0, best).flatMap((level) => level.others);
-  const [files, aboveStats] = await Promise.all([
-    listUnitFiles(prefix, units, runs, signal),
-    // A file gone since is rsync's to report.
-    Promise.all(above.map((path) => lstat(prefix + path).catch(() => undefined))),
-  ]);
-  if (!files) return 'find could not list the files';
-  if (files.length + above.length < MIN_FILES) return `fewer than ${MIN_FILES} files`;
   const unitIndex = new Map(units.map((unit, i) => [prefix + unit, i]));
   const weights = new Array<number>(units.length).fill(0);
   const sets = unionFind(units.length);
   // Each inode with more than one link: the unit of the first of its paths seen (-1: above them).
   const inodes = new Map<string, number>();
+  let linkedAbove = false;
   const linked = (inode: string, unit: number) => {
     const other = inodes.get(inode);
     if (other === undefined) inodes.set(inode, unit);
@@ -164,14 +168,21 @@ export async function partition(
     }
     return true;
   };
+  // A file gone since is rsync's to report.
+  const aboveStats = await Promise.all(above.map((path) => lstat(prefix + path).catch(() => undefined)));
   for (const stats of aboveStats)
     if (stats && stats.nlink > 1 && !linked(`${stats.dev}:${stats.ino}`, -1)) return ABOVE;
-  for (const entry of files) {
+  let files = 0;
+  const listed = await listUnitFiles(prefix, units, runs, signal, (entry) => {
     const space = entry[0] === 'L' ? entry.indexOf(' ') : 0;
     const unit = unitIndex.get(entry.slice(space + 1))!;
     weights[unit]!++;
-    if (space && !linked(entry.slice(1, space), unit)) return ABOVE;
-  }
+    files++;
+    if (space && !linked(entry.slice(1, space), unit)) linkedAbove = true;
+  });
+  if (!listed) return 'find could not list the files';
+  if (linkedAbove) return ABOVE;
+  if (files + above.length < MIN_FILES) return `fewer than ${MIN_FILES} files`;
 
   // Largest group first, each to the run with the fewest files so far.
   const groups = new Map<number, { units: string[]; files: number }>();

@@ -101,13 +101,13 @@ interface Survey {
 }
 
 /** A manifest counted, a line at a time, in order: a sample's share needs the total first. */
-async function survey(
+function survey(
   name: string,
   manifest: string,
   cursor: Place | undefined,
   wanted: ReadonlySet<string>,
   signal: AbortSignal,
-): Promise<Survey> {
+): Survey {
   const digests = new Map<string, string>();
   // Sources are in name order, so only the cursor's own source is passed in part.
   const side = cursor ? byPath(name, cursor.source) : 1;
@@ -115,7 +115,7 @@ async function survey(
   let passed = 0;
   let previous: string | undefined;
   try {
-    for await (const { path, digest } of manifestEntries(manifest)) {
+    for (const { path, digest } of manifestEntries(manifest)) {
       if (signal.aborted) break;
       // The cursor is a path: in a manifest out of order, files after it could sort before it, never to be read.
       if (previous !== undefined && !(previous < path)) {
@@ -152,7 +152,7 @@ export async function rollingRun(
   for (const record of records) {
     const manifest = join(snapshot.dir, record.checksums);
     const wanted = new Set(state.mismatched.filter((m) => m.source === record.name).map((m) => m.path));
-    const found = await survey(record.name, manifest, state.cursor, wanted, signal);
+    const found = survey(record.name, manifest, state.cursor, wanted, signal);
     surveys.set(record.name, found);
     const { files, error } = found;
     const problems = { changed: 0, missing: 0, unreadable: 0 };
@@ -204,7 +204,7 @@ export async function rollingRun(
     const tree = join(snapshot.dir, slice.name);
     const algorithm = algorithmOf(slice.manifest);
     try {
-      for await (const { path, digest } of manifestEntries(slice.manifest)) {
+      for (const { path, digest } of manifestEntries(slice.manifest)) {
         const place = { source: slice.name, path };
         if (cursor && order(place, cursor) <= 0) continue;
         stoppedBy = stop();

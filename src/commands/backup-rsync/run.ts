@@ -11,12 +11,13 @@ import { runShell } from '../../process/run-process.js';
 import type { Report } from '../../checks/types.js';
 import { holdDestination, type LockHolder } from './lock.js';
 import { ReportBuilder } from '../../report/builder.js';
+import { UsageError } from '../../errors.js';
 import { copyTree } from './copy-tree.js';
-import { GoneFiles } from './gone-files.js';
 import { RSYNC_OUT_FORMAT } from './listing.js';
 import { partition } from './partition.js';
-import { algorithmOf, MANIFEST_ALGORITHM, readManifest } from './manifest.js';
+import { algorithmOf, MANIFEST_ALGORITHM } from './manifest.js';
 import { snapshotChecksums } from './snapshot-manifest.js';
+import { type Churn, changedRatio, manifestChurn } from './churn.js';
 import { backupFamilies } from './metrics.js';
 import { retain, retentionDate, type RetentionRules } from './retention.js';
 import { retentionRules } from './retention-options.js';
@@ -30,6 +31,7 @@ import {
   type SnapshotManifest,
   type SourceRecord,
   stagingDir,
+  syncFile,
   writeSynced,
 } from './store.js';
 
@@ -44,6 +46,15 @@ interface BackupOptions {
   preHook: string | undefined;
   postHook: string | undefined;
   lockStaleAfterMs: number;
+  /** Percent limits checked before promotion; undefined: not checked. */
+  maxDeleted: number | undefined;
+  maxChanged: number | undefined;
+}
+
+function percent(value: number | undefined, flag: string): number | undefined {
+  if (value !== undefined && value > 100)
+    throw new UsageError(`--${flag}: expected a percentage from 1 to 100, got ${value}`);
+  return value;
 }
 
 function parseOptions(values: OptionValuesOf<typeof backupOptions>): BackupOptions {
@@ -60,6 +71,8 @@ function parseOptions(values: OptionValuesOf<typeof backupOptions>): BackupOptio
     preHook: values['pre-hook'],
     postHook: values['post-hook'],
     lockStaleAfterMs: values['lock-stale-after'],
+    maxDeleted: percent(values['max-deleted'], 'max-deleted'),
+    maxChanged: percent(values['max-changed'], 'max-changed'),
   };
 }
 
@@ -177,6 +190,7 @@ export async function run(values: OptionValuesOf<typeof backupOptions>, ctx: Run
     // A run that did not promote leaves no partial snapshot behind.
     if (lock) {
       await rm(staging, { recursive: true, force: true });
+      await rm(`${staging}.work`, { recursive: true, force: true });
       await lock.release();
     }
   }
@@ -201,7 +215,6 @@ const holderOf = ({ host, pid, startedAt, renewedAt }: LockHolder) => ({
 
 const LIST_FROM = {
   listing: "rsync's listing and the bases",
-  directories: "rsync's listing, the base and a read of its directories",
   walk: 'a walk of the snapshot',
 };
 
@@ -253,15 +266,13 @@ async function backupSource(
     ...(ctx.progress.live ? ['--info=progress2', '--outbuf=N'] : []),
     ...bases.map((b) => `--link-dest=${b.dir}`),
   ];
-  // Read while rsync runs. A base without a usable manifest is undefined: files linked from it are hashed.
-  const baseLines = Promise.all(
-    bases.map(async ({ snapshot }) => {
-      const prior = snapshot.manifest?.sources.find((s) => s.name === source.name);
-      return prior && algorithmOf(prior.checksums) === MANIFEST_ALGORITHM
-        ? await readManifest(join(snapshot.dir, prior.checksums)).catch(() => undefined)
-        : undefined;
-    }),
-  );
+  // A base without a usable manifest is undefined: files linked from it are hashed.
+  const baseManifests = bases.map(({ snapshot }) => {
+    const prior = snapshot.manifest?.sources.find((s) => s.name === source.name);
+    return prior && algorithmOf(prior.checksums) === MANIFEST_ALGORITHM
+      ? join(snapshot.dir, prior.checksums)
+      : undefined;
+  });
   ctx.progress.begin(
     name,
     `${source.path} -> ${bases.length ? `linked against ${bases.map((b) => b.snapshot.id).join(', ')}` : 'full copy'}`,
@@ -269,18 +280,14 @@ async function backupSource(
   const split = await partition(source.path, opts.parallel, ctx.signal);
   const plan = typeof split === 'string' ? undefined : split;
   if (typeof split === 'string') ctx.log.debug(`${source.name}: one rsync: ${split}`);
-  const goneFiles = new GoneFiles(
-    target,
-    baseLines.then((lines) => (lines.length === 1 ? lines[0] : undefined)),
-    plan ? plan.parts.length : 1,
-    plan?.runOf,
-  );
+  const work = `${staging}.work/${source.name}`;
+  await mkdir(work, { recursive: true });
   // The live view follows the run furthest behind: the copy ends when it does.
   const progress: string[] = [];
   const { result, stats, listing } = await copyTree(source.path, target, plan, {
     signal: ctx.signal,
     args,
-    written: goneFiles.written,
+    work,
     onProgress: (run, line) => {
       progress[run] = line;
       ctx.progress.update(name, progressBar(slowest(progress)));
@@ -319,27 +326,78 @@ async function backupSource(
     since,
     details,
   });
+  const checksums = `.mailops/${source.name}.${MANIFEST_ALGORITHM}`;
+  await mkdir(join(staging, '.mailops'), { recursive: true });
   const sums = await snapshotChecksums(
     target,
     listing,
-    await baseLines,
-    {
-      regularFiles: stats.regularFiles,
-      complete: verdict === 'ok',
-    },
-    goneFiles,
+    baseManifests,
+    { regularFiles: stats.regularFiles, complete: verdict === 'ok' },
+    work,
+    join(staging, checksums),
   );
-  if (sums.unnamed.length)
+  syncFile(join(staging, checksums));
+  const base = baseManifests[0];
+  const churn = base ? manifestChurn(base, join(staging, checksums)) : undefined;
+  if (churn) guard(source.name, churn, bases[0]!.snapshot.id, opts, report);
+  if (sums.unnamed.count)
     report.warn(
-      `${source.name}: ${sums.unnamed.length} paths whose names are not UTF-8 are in the snapshot but not in its checksum manifest, e.g. ${sums.unnamed[0]}`,
+      `${source.name}: ${sums.unnamed.count} paths whose names are not UTF-8 are in the snapshot but not in its checksum manifest, e.g. ${sums.unnamed.first ?? '-'}`,
     );
-  const checksums = `.mailops/${source.name}.${MANIFEST_ALGORITHM}`;
-  await mkdir(join(staging, '.mailops'), { recursive: true });
-  writeSynced(join(staging, checksums), sums.text);
   ctx.log.debug(
     `${source.name}: ${sums.hashed} of ${sums.files} files hashed, the rest digested by rsync or carried over from ${bases.map((b) => b.snapshot.id).join(', ') || '-'}; file list from ${LIST_FROM[sums.from]}`,
   );
-  return [{ name: source.name, path: source.path, stats, rsyncExit: result.code, checksums }];
+  return [
+    {
+      name: source.name,
+      path: source.path,
+      stats,
+      rsyncExit: result.code,
+      checksums,
+      ...(churn ? { churn } : {}),
+    },
+  ];
+}
+
+/**
+ * --max-deleted and --max-changed: a source emptied or rewritten (encrypted) since its base fails
+ * the run before promotion, so retention never rotates out the last good snapshots.
+ */
+function guard(
+  source: string,
+  churn: Churn,
+  baseId: string,
+  opts: BackupOptions,
+  report: ReportBuilder,
+): void {
+  if (opts.maxDeleted === undefined && opts.maxChanged === undefined) return;
+  const share = (n: number) => (churn.baseFiles ? (100 * n) / churn.baseFiles : 0);
+  const over = [
+    { flag: 'max-deleted', limit: opts.maxDeleted, files: churn.deleted, what: 'gone' },
+    {
+      flag: 'max-changed',
+      limit: opts.maxChanged,
+      files: churn.deleted + churn.changed,
+      what: 'gone or rewritten',
+    },
+  ].find((l) => l.limit !== undefined && share(l.files) > l.limit);
+  const figures = `${churn.deleted} gone, ${churn.changed} rewritten, ${churn.added} new of the ${churn.baseFiles} files of ${baseId}`;
+  report.check({
+    name: `guard.${source}`,
+    status: over ? 'fail' : 'pass',
+    summary: over
+      ? `${share(over.files).toFixed(1)} % of the files of ${baseId} ${over.what}, over --${over.flag} ${over.limit} %: nothing promoted, no snapshot rotated out (${figures})`
+      : figures,
+    details: {
+      kind: 'backup-guard',
+      source,
+      base: baseId,
+      ...churn,
+      changedRatio: changedRatio(churn),
+      ...(opts.maxDeleted === undefined ? {} : { maxDeleted: opts.maxDeleted }),
+      ...(opts.maxChanged === undefined ? {} : { maxChanged: opts.maxChanged }),
+    },
+  });
 }
 
 /**

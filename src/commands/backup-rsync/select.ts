@@ -1,9 +1,20 @@
-import { resolve } from 'node:path';
+import { lstat } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
 import { describeValue } from '../../config/issues.js';
 import { UsageError } from '../../errors.js';
 import type { Progress } from '../../output/progress.js';
 import { ReportBuilder } from '../../report/builder.js';
-import { algorithmOf, type Checksums, checksumTree, compareChecksums, readChecksums } from './manifest.js';
+import {
+  type Algorithm,
+  algorithmOf,
+  type Checksums,
+  checksumTree,
+  compareChecksums,
+  hashFile,
+  readChecksums,
+} from './manifest.js';
+import { checksumsUnder } from './manifest-under.js';
+import type { Subtree } from './restore-path.js';
 import { listSnapshots, type Snapshot } from './store.js';
 
 /** The complete snapshot named by --snapshot, or a usage error listing the ones there are. */
@@ -51,15 +62,26 @@ export function itemizedChanges(target: string, changes: { change: string; path:
 const sample = (paths: string[]) =>
   paths.slice(0, 5).join(', ') + (paths.length > 5 ? ` (+${paths.length - 5})` : '');
 
+/** The one file restored into a directory, alone: the directory's other files are not the restore's. */
+async function restoredFile(dir: string, name: string, algorithm: Algorithm): Promise<Checksums> {
+  const file = join(dir, name);
+  const regular = await lstat(file).then(
+    (s) => s.isFile(),
+    () => false,
+  );
+  return new Map(regular ? [[name, await hashFile(file, algorithm)]] : []);
+}
+
 /**
  * A tree checked against a snapshot's checksum manifest (verify: the snapshot itself; restore:
  * the restored copy): the status, summary and details of that check. A manifest that cannot be
- * read is an error: nothing could be checked.
+ * read is an error: nothing could be checked. With a subtree (restore --path), only the
+ * manifest's lines under it count, re-based to the tree: a directory's contents, or one file in it.
  */
-export async function manifestCheck(manifest: string, tree: string) {
+export async function manifestCheck(manifest: string, tree: string, subtree?: Subtree) {
   let expected: Checksums;
   try {
-    expected = await readChecksums(manifest);
+    expected = subtree ? checksumsUnder(manifest, subtree) : readChecksums(manifest);
   } catch (error) {
     const e = error as NodeJS.ErrnoException;
     return {
@@ -67,9 +89,12 @@ export async function manifestCheck(manifest: string, tree: string) {
       summary: `${manifest}: expected its checksum manifest, got ${e.code ?? e.message}`,
     };
   }
+  const algorithm = algorithmOf(manifest);
   const { changed, missing, extra } = compareChecksums(
     expected,
-    await checksumTree(tree, algorithmOf(manifest)),
+    subtree?.kind === 'file'
+      ? await restoredFile(tree, basename(subtree.path), algorithm)
+      : await checksumTree(tree, algorithm),
   );
   const bad = changed.length + missing.length + extra.length;
   return {
@@ -77,6 +102,13 @@ export async function manifestCheck(manifest: string, tree: string) {
     summary: bad
       ? `${changed.length} changed, ${missing.length} missing, ${extra.length} unexpected: ${sample([...changed, ...missing, ...extra])}`
       : `${expected.size} files match the manifest`,
-    details: { kind: 'manifest-check' as const, files: expected.size, changed, missing, extra },
+    details: {
+      kind: 'manifest-check' as const,
+      files: expected.size,
+      changed,
+      missing,
+      extra,
+      ...(subtree && { path: subtree.path }),
+    },
   };
 }

@@ -1,145 +1,167 @@
-import { GoneFiles } from './gone-files.js';
-import { type ListedFile, type Listing, manifestLine } from './listing.js';
-import { byPath, hashFile, MANIFEST_ALGORITHM, type ManifestText, regularFiles } from './manifest.js';
+import { join } from 'node:path';
+import { LineWriter } from './line-file.js';
+import { manifestLine, UNKNOWN_DIGEST } from './listing.js';
+import { hashFile, MANIFEST_ALGORITHM, manifestEntry } from './manifest.js';
+import { sortLines } from './sort-lines.js';
+import { sortedFiles } from './sorted-walk.js';
+import { Cursor, Unsorted } from './manifest-cursor.js';
 
-/** A --link-dest base's manifest; undefined when it has none that can be used. */
-export type Base = ManifestText | undefined;
-
-const byName = (a: ListedFile, b: ListedFile) => byPath(a.name, b.name);
-
-/**
- * The manifest line of a file rsync linked from a base, from what the bases' manifests agree on:
- * rsync links to the first base holding an identical file, so where two disagree, or one's
- * manifest is unknown, nobody knows which it took.
- */
-function carried(name: string, bases: readonly Base[]): ListedFile {
-  let line: string | undefined;
-  for (const base of bases) {
-    const i = base?.index.get(name);
-    const found = i === undefined ? undefined : base!.line(i);
-    if (!base || (found !== undefined && line !== undefined && found !== line))
-      return { name, line: undefined };
-    line ??= found;
-  }
-  return { name, line };
-}
-
-/** Index of the first of the sorted names that sorts after name. */
-function sortsBefore(names: readonly string[], name: string): number {
-  let [low, high] = [0, names.length];
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if (names[mid]! < name) low = mid + 1;
-    else high = mid;
-  }
-  return low;
-}
-
-/**
- * A sorted base's text with the listed files (sorted, lines known) put in, each replacing its
- * path's line or going where its path sorts, and the `gone` lines (indexes) taken out. Every other
- * line stays as it stands: a run of 20,000 lines costs one slice, not 20,000 steps.
- */
-function splice(base: ManifestText, listed: ListedFile[], gone: number[]): string {
-  const edits = listed.map((file) => {
-    const at = base.index.get(file.name);
-    return at === undefined
-      ? { at: sortsBefore(base.names, file.name), replaces: 0, line: file.line! }
-      : { at, replaces: 1, line: file.line! };
-  });
-  // At one place an insertion comes before the line there is replaced or taken out.
-  if (gone.length) {
-    edits.push(...gone.map((at) => ({ at, replaces: 1, line: '' })));
-    edits.sort((a, b) => a.at - b.at || a.replaces - b.replaces);
-  }
-  const pieces: string[] = [];
-  let from = 0;
-  for (const edit of edits) {
-    pieces.push(base.text.slice(base.starts[from], base.starts[edit.at]), edit.line);
-    from = edit.at + edit.replaces;
-  }
-  pieces.push(base.text.slice(base.starts[from]));
-  return pieces.join('');
-}
-
-/** How many of the listed files are new to the base. */
-const added = (base: ManifestText, listed: ListedFile[]) =>
-  listed.reduce((sum, file) => sum + (base.index.has(file.name) ? 0 : 1), 0);
-
-async function hashMissing(root: string, files: ListedFile[]): Promise<number> {
-  let hashed = 0;
-  for (const file of files) {
-    if (file.line) continue;
-    file.line = manifestLine(await hashFile(`${root}/${file.name}`, MANIFEST_ALGORITHM), file.name);
-    hashed++;
-  }
-  return hashed;
-}
+/** A --link-dest base's manifest file; undefined when it has none that can be used. */
+export type Base = string | undefined;
 
 export interface SnapshotManifest {
-  text: string;
   files: number;
   hashed: number;
-  /**
-   * Where the file list came from: rsync's listing and the bases alone, those and a read of the
-   * base's directories, or a walk of the snapshot.
-   */
-  from: 'listing' | 'directories' | 'walk';
-  /** Paths that are in the snapshot but not in the manifest: their names are not UTF-8. */
-  unnamed: string[];
+  /** Where the file list came from: rsync's listing and the base alone, or a walk of the snapshot. */
+  from: 'listing' | 'walk';
+  /** Paths in the snapshot but not in the manifest (their names are not UTF-8): how many, and one. */
+  unnamed: { count: number; first?: string };
 }
 
+const pathKey = (line: string) => manifestEntry(line)?.name ?? '';
+
 /**
- * The manifest of a new snapshot, in md5sum's format ("<hex>  <path>", sorted): the files rsync
- * listed with its digests, and those it linked unlisted with their base's lines. Those are the
- * base's files less any that are gone: rsync's count of regular files says whether any is, a
- * read of the base's directories says which, and the count confirms it. With two bases (a
- * re-run), an unusable one, a vanished file or a name not read back, the snapshot is walked and
- * each unlisted file takes what the bases agree on. Only files whose digest neither rsync nor the
- * bases gave are hashed.
+ * The manifest of a new snapshot, in md5sum's format ("<hex>  <path>", sorted), written to
+ * `output` as it is made: every list behind it is a sorted file read a line at a time, so the
+ * memory it takes does not grow with the number of files. The files rsync wrote (its listing,
+ * sorted into `work`) come with rsync's digests; those it linked from the base come with the
+ * bases' lines. Whether any of the bases' files is gone, rsync's count of regular files says:
+ * when the bases and the listing add up to it, they merged are the manifest. Otherwise (files
+ * were deleted; a base without a usable manifest; a name not read back) the snapshot is walked
+ * in manifest order and each file not listed takes the line the bases agree on. Only files
+ * whose digest neither rsync nor the bases gave are hashed.
  */
 export async function snapshotChecksums(
   root: string,
-  listing: Pick<Listing, 'files' | 'escaped'>,
+  listing: { runs: readonly string[]; escaped: boolean },
   bases: readonly Base[],
   rsync: { regularFiles: number; complete: boolean },
-  goneFiles = new GoneFiles(root, Promise.resolve(undefined)),
+  work: string,
+  output: string,
 ): Promise<SnapshotManifest> {
-  const listed = listing.files.sort(byName);
-  let hashed = await hashMissing(root, listed);
-  const certain = rsync.complete && !listing.escaped && bases.every((base) => base);
-  const [only] = bases;
-  if (certain && bases.length === 1 && only?.sorted) {
-    const files = only.names.length + added(only, listed);
-    if (files === rsync.regularFiles)
-      return { text: splice(only, listed, []), files, hashed, from: 'listing', unnamed: [] };
-    const written = listed.map((file) => file.name);
-    for (const find of [() => goneFiles.unseen(only, written), () => goneFiles.confirmed()]) {
-      const gone = await find();
-      if (files - gone.length === rsync.regularFiles) {
-        const text = splice(only, listed, gone);
-        return { text, files: files - gone.length, hashed, from: 'directories', unnamed: [] };
-      }
+  const listed = join(work, 'listed');
+  sortLines(listing.runs, listed, pathKey);
+  let usable = [...bases];
+  for (;;) {
+    try {
+      return await merged(root, listed, usable, listing.escaped, rsync, output);
+    } catch (error) {
+      if (!(error instanceof Unsorted)) throw error;
+      const sorted = join(work, `base${usable.indexOf(error.base)}`);
+      sortLines([error.base], sorted, pathKey);
+      usable = usable.map((base) => (base === error.base ? sorted : base));
     }
   }
-  const byNameListed = new Map(listed.map((file) => [file.name, file]));
-  const linked = certain
-    ? [...new Set(bases.flatMap((base) => base!.names))].filter((n) => !byNameListed.has(n))
-    : [];
-  let files: ListedFile[];
-  const unnamed: string[] = [];
-  const walk = !certain || listed.length + linked.length !== rsync.regularFiles;
-  if (!walk) {
-    files = [...listed, ...linked.map((name) => carried(name, bases))];
-  } else {
-    // A file not listed was linked from a base, unless it is one whose name could not be read back.
-    const other = listing.escaped
-      ? (name: string) => ({ name, line: undefined })
-      : (name: string) => carried(name, bases);
-    files = (await regularFiles(root, unnamed)).map((name) => byNameListed.get(name) ?? other(name));
+}
+
+async function merged(
+  root: string,
+  listed: string,
+  bases: readonly Base[],
+  escaped: boolean,
+  rsync: { regularFiles: number; complete: boolean },
+  output: string,
+): Promise<SnapshotManifest> {
+  if (rsync.complete && !escaped && bases.every((base) => base)) {
+    const made = await listingAndBases(root, listed, bases as string[], output);
+    if (made.files === rsync.regularFiles) return { ...made, from: 'listing', unnamed: { count: 0 } };
   }
-  files.sort(byName);
-  hashed += await hashMissing(root, files);
-  const from = walk ? 'walk' : 'listing';
-  return { text: files.map((file) => file.line).join(''), files: files.length, hashed, from, unnamed };
+  return { ...(await walked(root, listed, bases, escaped, output)), from: 'walk' };
+}
+
+/** Hashes a file whose line nobody gave. */
+const hashed = async (root: string, name: string) =>
+  manifestLine(await hashFile(`${root}/${name}`, MANIFEST_ALGORITHM), name);
+
+/**
+ * The listed files and every file of the bases, merged in order: a listed file's own line (or a
+ * hash), an unlisted one's line from the bases that hold it when they agree (or a hash).
+ */
+async function listingAndBases(
+  root: string,
+  listed: string,
+  bases: readonly string[],
+  output: string,
+): Promise<{ files: number; hashed: number }> {
+  const written = new Cursor(listed);
+  const linked = bases.map((base) => new Cursor(base));
+  const out = new LineWriter(output);
+  let files = 0;
+  let hashes = 0;
+  try {
+    for (;;) {
+      let name = written.head?.name;
+      for (const cursor of linked)
+        if (cursor.head && (name === undefined || cursor.head.name < name)) name = cursor.head.name;
+      if (name === undefined) break;
+      const w = written.head?.name === name ? written.head : undefined;
+      const line = w ? (w.digest === UNKNOWN_DIGEST ? undefined : w.line) : carried(name, linked);
+      if (line) out.write(line);
+      else {
+        out.write(await hashed(root, name));
+        hashes++;
+      }
+      if (w) written.next();
+      for (const cursor of linked) if (cursor.head?.name === name) cursor.next();
+      files++;
+    }
+  } finally {
+    out.close();
+  }
+  return { files, hashed: hashes };
+}
+
+/** Every regular file of the snapshot, in order, with the listing's line, the bases' agreed line, or a hash. */
+async function walked(
+  root: string,
+  listed: string,
+  bases: readonly Base[],
+  escaped: boolean,
+  output: string,
+): Promise<{ files: number; hashed: number; unnamed: SnapshotManifest['unnamed'] }> {
+  const written = new Cursor(listed);
+  const cursors: (Cursor | undefined)[] = [];
+  for (const base of bases) cursors.push(base ? new Cursor(base) : undefined);
+  const unnamed: SnapshotManifest['unnamed'] = { count: 0 };
+  const out = new LineWriter(output);
+  let files = 0;
+  let hashes = 0;
+  try {
+    for (const name of sortedFiles(root, unnamed)) {
+      files++;
+      const w = written.at(name);
+      // A file not listed was linked from a base, unless its name could not be read back from the listing.
+      const line = w
+        ? w.digest === UNKNOWN_DIGEST
+          ? undefined
+          : w.line
+        : escaped
+          ? undefined
+          : carried(name, cursors);
+      if (line) out.write(line);
+      else {
+        out.write(await hashed(root, name));
+        hashes++;
+      }
+    }
+  } finally {
+    out.close();
+  }
+  return { files, hashed: hashes, unnamed };
+}
+
+/**
+ * The line of a file rsync linked from a base, from what the bases' manifests agree on: rsync
+ * links to the first base holding an identical file, so where two disagree, or one's manifest is
+ * unknown, nobody knows which it took.
+ */
+function carried(name: string, cursors: readonly (Cursor | undefined)[]): string | undefined {
+  let line: string | undefined;
+  for (const cursor of cursors) {
+    if (!cursor) return undefined;
+    const found = cursor.at(name)?.line;
+    if (found !== undefined && line !== undefined && found !== line) return undefined;
+    line ??= found;
+  }
+  return line;
 }

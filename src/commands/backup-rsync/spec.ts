@@ -102,6 +102,13 @@ export const restoreOptions = [
     required: 'the directory to restore into',
   },
   {
+    name: 'path',
+    arg: '<path>',
+    description:
+      "only this directory or file of the source, relative to its root (e.g. users/alice/Maildir): a directory's contents, or the file, go into --to",
+    kind: 'string',
+  },
+  {
     name: 'force',
     description: 'overwrite a non-empty target (files not in the snapshot are deleted)',
     kind: 'flag',
@@ -161,6 +168,20 @@ export const backupOptions = [
     arg: '<n>',
     description:
       'rsyncs side by side on a large tree, each on its own subtrees (default: one per core, at most 4; 1: one rsync)',
+    kind: 'count',
+  },
+  {
+    name: 'max-deleted',
+    arg: '<percent>',
+    description:
+      "fail before promotion when more than this share of a source's files in the base is gone (a source emptied)",
+    kind: 'count',
+  },
+  {
+    name: 'max-changed',
+    arg: '<percent>',
+    description:
+      "fail before promotion when more than this share of a source's files in the base is gone or rewritten (encrypted)",
     kind: 'count',
   },
   lockStaleAfter,

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { RsyncStats } from '../../checks/rsync-stats.js';
 import { syncDir } from '../../output/atomic-write.js';
 import { periodStart } from '../../checks/period.js';
+import type { Churn } from './churn.js';
 
 /** Written into a snapshot last, before it is renamed into place: its presence means complete. */
 export const MARKER = '.mailops-snapshot.json';
@@ -18,6 +19,8 @@ export interface SourceRecord {
   rsyncExit: number;
   /** md5sum-format file of every regular file, inside the snapshot (sha256sum-format before). */
   checksums: string;
+  /** How it differs from its base, when the base has a usable manifest. */
+  churn?: Churn;
 }
 
 export interface SnapshotManifest {
@@ -156,6 +159,16 @@ export function writeSynced(path: string, text: string): void {
   const fd = openSync(path, 'w');
   try {
     writeFileSync(fd, text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Syncs a file written as a stream to disk (a manifest), before the snapshot holding it is promoted. */
+export function syncFile(path: string): void {
+  const fd = openSync(path, 'r+');
+  try {
     fsyncSync(fd);
   } finally {
     closeSync(fd);

@@ -1,0 +1,121 @@
+// backup-rsync's memory at mail-store scale: Maildir trees of 50,000 and 200,000 files (and
+// 2,000,000 with BENCH_BACKUP_HUGE=1), 200 messages a mailbox; a full copy, one night of 2 %
+// churn (new mail, expunged mail, flags changed: a rename), then the incremental night by
+// mailops and by plain `rsync -aH --delete --link-dest` side by side. Peak RSS is the mailops
+// process's own (VmHWM, rsync's processes excluded), wall time the CLI's.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { periodId } from '../src/checks/period.ts';
+
+const SIZES = [50_000, 200_000, ...(process.env.BENCH_BACKUP_HUGE === '1' ? [2_000_000] : [])];
+const PER_BOX = 200;
+const bin = join(import.meta.dirname, '../bin/mailops.js');
+const measure = join(import.meta.dirname, 'peak_rss.py');
+
+interface Measured {
+  seconds: number;
+  selfMiB: number;
+}
+
+function measured(command: string[]): Measured {
+  const run = spawnSync('/usr/bin/python3', [measure, ...command], { encoding: 'utf8' });
+  const result = JSON.parse(run.stderr.trim().split('\n').at(-1) ?? '{}') as {
+    exitCode: number;
+    seconds: number;
+    selfHwmKiB: number;
+  };
+  if (result.exitCode !== 0 && result.exitCode !== 24)
+    throw new Error(`${command.join(' ')}: exit ${result.exitCode}: ${run.stderr}`);
+  return { seconds: result.seconds, selfMiB: result.selfHwmKiB / 1024 };
+}
+
+/** A message of a few hundred bytes: memory depends on the number of files, not their size. */
+const body = (n: number) => `From: m${n}@example.org\nSubject: ${n}\n\n${'x'.repeat(200 + (n % 800))}\n`;
+
+function tree(src: string, files: number): string[] {
+  const names: string[] = [];
+  for (let box = 0; box < files / PER_BOX; box++) {
+    const dir = join(`u${box}`, 'Maildir', 'cur');
+    mkdirSync(join(src, dir), { recursive: true });
+    mkdirSync(join(src, `u${box}`, 'Maildir', 'new'));
+    for (let m = 0; m < PER_BOX; m++) {
+      const name = join(dir, `${box * PER_BOX + m}.M1P1.host:2,`);
+      writeFileSync(join(src, name), body(names.length));
+      names.push(name);
+    }
+  }
+  return names;
+}
+
+/** 2 % of the tree: half new mail, a quarter expunged, a quarter flagged (renamed). */
+function churn(src: string, names: string[]): void {
+  const changes = names.length * 0.02;
+  const step = Math.floor(names.length / changes);
+  for (let k = 0; k < changes / 2; k++) {
+    const box = (k * 7) % (names.length / PER_BOX);
+    writeFileSync(join(src, `u${box}`, 'Maildir', 'new', `n${k}.M2P2.host`), body(k));
+  }
+  for (let k = 0; k < changes / 2; k++) {
+    const name = names[k * step]!;
+    if (k % 2) rmSync(join(src, name));
+    else renameSync(join(src, name), join(src, `${name}S`));
+  }
+}
+
+const rows: { files: number; full: Measured; night: Measured; rsync: Measured }[] = [];
+for (const files of SIZES) {
+  const root = mkdtempSync(join(tmpdir(), 'mailops-bench-memory-'));
+  try {
+    const src = join(root, 'src');
+    const names = tree(src, files);
+    const dest = join(root, 'mailops');
+    // The bin itself, as the image's entrypoint and a CronJob run it: its #! line sets V8's flags.
+    const backup = [bin, 'backup-rsync', '--source', `mail=${src}`, '--dest', dest, '-q'];
+    const full = measured(backup);
+    // Tonight's snapshot is the next period's base: give last night's an earlier week's name.
+    const current = periodId(new Date(), 'week');
+    renameSync(join(dest, current), join(dest, '2026-01'));
+    const plain = join(root, 'rsync');
+    mkdirSync(join(plain, '0'), { recursive: true });
+    execFileSync('rsync', ['-aH', '--numeric-ids', `${src}/`, join(plain, '0', 'mail')]);
+    churn(src, names);
+    execFileSync('sync');
+    const night = measured(backup);
+    execFileSync('sync');
+    mkdirSync(join(plain, '1'));
+    const rsync = measured([
+      'rsync',
+      '-aH',
+      '--delete',
+      '--numeric-ids',
+      `--link-dest=${join(plain, '0', 'mail')}`,
+      `${src}/`,
+      `${join(plain, '1', 'mail')}/`,
+    ]);
+    rows.push({ files, full, night, rsync });
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+console.log('backup-rsync memory at scale (Maildir trees, 200 messages a mailbox, one night of 2 % churn)');
+console.log(
+  '  files      full copy: wall, mailops RSS   incremental: mailops wall, RSS   rsync wall   ratio',
+);
+for (const { files, full, night, rsync } of rows)
+  console.log(
+    `  ${String(files).padStart(9)}  ${full.seconds.toFixed(1).padStart(8)} s ${full.selfMiB.toFixed(0).padStart(6)} MiB   ${night.seconds.toFixed(2).padStart(10)} s ${night.selfMiB.toFixed(0).padStart(6)} MiB   ${rsync.seconds.toFixed(2).padStart(8)} s   ${(night.seconds / rsync.seconds).toFixed(2)}`,
+  );
+const [small, large] = [rows[0]!, rows.at(-1)!];
+for (const [what, peak] of [
+  ['full copy', (r: (typeof rows)[number]) => r.full.selfMiB],
+  ['incremental', (r: (typeof rows)[number]) => r.night.selfMiB],
+] as const) {
+  const perFile = (peak(large) - peak(small)) / (large.files - small.files);
+  const at100k = peak(small) + perFile * (100_000 - small.files);
+  console.log(
+    `  ${what}: ${(perFile * 1024 * 1024).toFixed(0)} bytes of peak RSS per additional file; at 100,000 files about ${at100k.toFixed(0)} MiB (goal <= 80: ${at100k <= 80 ? 'met' : 'NOT met'})${large.files >= 2_000_000 ? `; at 2,000,000: ${peak(large).toFixed(0)} MiB (goal <= 128: ${peak(large) <= 128 ? 'met' : 'NOT met'})` : ''}`,
+  );
+}
