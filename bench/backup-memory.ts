@@ -64,7 +64,7 @@ function churn(src: string, names: string[]): void {
   }
 }
 
-const rows: { files: number; full: Measured; night: Measured; rsync: Measured }[] = [];
+const rows: { files: number; full: Measured; night: Measured; rsync: Measured; prune: Measured }[] = [];
 for (const files of SIZES) {
   const root = mkdtempSync(join(tmpdir(), 'mailops-bench-memory-'));
   try {
@@ -94,7 +94,9 @@ for (const files of SIZES) {
       `${src}/`,
       `${join(plain, '1', 'mail')}/`,
     ]);
-    rows.push({ files, full, night, rsync });
+    // Retention deleting last night's snapshot: renamed to trash, synced, then every file unlinked.
+    const prune = measured([bin, 'backup-rsync', 'prune', '--dest', dest, '--keep', '1', '-q']);
+    rows.push({ files, full, night, rsync, prune });
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
@@ -108,6 +110,8 @@ for (const { files, full, night, rsync } of rows)
   console.log(
     `  ${String(files).padStart(9)}  ${full.seconds.toFixed(1).padStart(8)} s ${full.selfMiB.toFixed(0).padStart(6)} MiB   ${night.seconds.toFixed(2).padStart(10)} s ${night.selfMiB.toFixed(0).padStart(6)} MiB   ${rsync.seconds.toFixed(2).padStart(8)} s   ${(night.seconds / rsync.seconds).toFixed(2)}`,
   );
+for (const { files, prune } of rows)
+  console.log(`  deleting one snapshot of ${files} files (prune --keep 1): ${prune.seconds.toFixed(2)} s`);
 const [small, large] = [rows[0]!, rows.at(-1)!];
 for (const [what, peak] of [
   ['full copy', (r: (typeof rows)[number]) => r.full.selfMiB],

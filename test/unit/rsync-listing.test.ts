@@ -8,6 +8,7 @@ import { manifestEntry } from '../../src/commands/backup-rsync/manifest.js';
 import { snapshotChecksums } from '../../src/commands/backup-rsync/snapshot-manifest.js';
 import { sortLines } from '../../src/commands/backup-rsync/sort-lines.js';
 import { sortedFiles } from '../../src/commands/backup-rsync/sorted-walk.js';
+import { manifestCheck } from '../../src/commands/backup-rsync/select.js';
 import { tempDir } from '../helpers/scratch.js';
 
 const blank = ' '.repeat(32);
@@ -275,5 +276,26 @@ describe('the manifest of a new snapshot', () => {
     const escaped = await made(root, listing(), [base], { regularFiles: 3, complete: true });
     expect(escaped).toMatchObject({ hashed: 2, from: 'walk' });
     expect(escaped.text).toBe(`${md5('a')}  cur/a\n${md5('b')}  cur/b\n${md5('c')}  new/c\n`);
+  });
+});
+
+describe('a tree checked against its manifest', () => {
+  it('names changed, missing and unexpected files, streamed or, for a manifest out of order, by maps', async () => {
+    const { root } = snapshot({ 'a/1': '1', 'a/2': 'two', 'a.b': 'x', c: 'c' }, []);
+    const lines = { 'a.b': md5('x'), 'a/1': md5('1'), 'a/2': md5('2'), 'a/gone': md5('g'), c: md5('c') };
+    const sorted = manifest(lines);
+    const expected = {
+      status: 'fail',
+      details: { kind: 'manifest-check', files: 5, changed: ['a/2'], missing: ['a/gone'], extra: [] },
+    };
+    expect(await manifestCheck(sorted, root)).toMatchObject(expected);
+    writeFileSync(join(root, 'new'), 'new');
+    const withExtra = { ...expected, details: { ...expected.details, extra: ['new'] } };
+    expect(await manifestCheck(sorted, root)).toMatchObject(withExtra);
+    const [first, ...rest] = Object.entries(lines);
+    expect(await manifestCheck(manifest(Object.fromEntries([...rest, first!])), root)).toMatchObject(
+      withExtra,
+    );
+    expect(await manifestCheck(join(root, 'no-such.md5'), root)).toMatchObject({ status: 'error' });
   });
 });
