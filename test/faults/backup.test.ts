@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import type { Report } from '../../src/checks/types.js';
 import { until } from '../helpers/cli.js';
-import { onHost, recordFault, runTimed } from '../helpers/faults.js';
+import { onHost, recordFault, runTimed, straceFs } from '../helpers/faults.js';
 import { ownJob, scrape } from '../helpers/pushgateway.js';
 import { tempDir } from '../helpers/scratch.js';
 
@@ -336,18 +336,7 @@ describe('backup-rsync: what a crash leaves on disk is finished by the next run'
     const trace = join(tempDir('strace'), 'trace');
     const run = await runTimed(
       ['backup-rsync', '--source', `mail=${src}`, '--dest', dest, '--keep', '1', '--output', 'json'],
-      {
-        wrap: [
-          'strace',
-          '-f',
-          '-qq',
-          '-y',
-          '-e',
-          'trace=rename,renameat,renameat2,unlink,unlinkat,rmdir,fsync',
-          '-o',
-          trace,
-        ],
-      },
+      { wrap: straceFs(trace) },
     );
     expect(run.exitCode, run.stdout).toBe(0);
     const calls = readFileSync(trace, 'utf8').split('\n');

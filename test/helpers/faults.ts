@@ -12,6 +12,18 @@ export interface TimedRun {
   pid: number;
 }
 
+/** A wrapper for runTimed writing to `trace` every rename, unlink, rmdir and fsync, with the file each names (-y). */
+export const straceFs = (trace: string) => [
+  'strace',
+  '-f',
+  '-qq',
+  '-y',
+  '-e',
+  'trace=rename,renameat,renameat2,unlink,unlinkat,rmdir,fsync',
+  '-o',
+  trace,
+];
+
 /**
  * Runs the real bin (optionally under a wrapper such as `unshare --uts`), in a process group of
  * its own so a test can kill it whole. `started` gets the child as soon as it runs.

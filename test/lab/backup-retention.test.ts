@@ -2,12 +2,12 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import { describe, expect, inject, it } from 'vitest';
 import { periodId } from '../../src/checks/period.js';
 import type { Report } from '../../src/checks/types.js';
 import { backdate, backup } from '../helpers/backup.js';
-import { BIN, mailops } from '../helpers/cli.js';
+import { mailops } from '../helpers/cli.js';
+import { runTimed, straceFs } from '../helpers/faults.js';
 import { ownJob, scrape } from '../helpers/pushgateway.js';
 import { tempDir } from '../helpers/scratch.js';
 
@@ -225,18 +225,8 @@ describe('backup-rsync retention rules on real snapshots', () => {
   it('a backup run with --keep-daily and --keep-weekly moves the expired to trash after promoting, then deletes them', async () => {
     const { dest, src } = await destWith(['2024-11-15', '2024-11-14', '2024-11-10', '2024-11-03']);
     const trace = join(tempDir('strace'), 'trace');
-    const run = await execa(
-      'strace',
+    const run = await runTimed(
       [
-        '-f',
-        '-qq',
-        '-y',
-        '-e',
-        'trace=rename,renameat,renameat2,unlink,unlinkat,rmdir,fsync',
-        '-o',
-        trace,
-        process.execPath,
-        BIN,
         'backup-rsync',
         '--source',
         `mail=${src}`,
@@ -251,7 +241,7 @@ describe('backup-rsync retention rules on real snapshots', () => {
         '--output',
         'json',
       ],
-      { reject: false },
+      { wrap: straceFs(trace) },
     );
     expect(run.exitCode, run.stderr).toBe(0);
     const report = JSON.parse(run.stdout) as Report;

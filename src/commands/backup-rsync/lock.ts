@@ -4,6 +4,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 
 import { LOCK_STALE_AFTER_MS } from './lease.js';
+import type { ReportBuilder } from '../../report/builder.js';
 
 export const LOCK_FILE = '.mailops-backup.lock';
 
@@ -305,16 +306,50 @@ export async function holdDestination(
       step: 'lock',
       file,
       problem: error.message,
-      ...(holder
-        ? {
-            holder: {
-              host: holder.host,
-              pid: holder.pid,
-              startedAt: holder.startedAt,
-              renewedAt: holder.renewedAt,
-            },
-          }
-        : {}),
+      ...(holder ? { holder: holderOf(holder) } : {}),
     };
   }
+}
+
+/** A holder as a report shows it: never its token. */
+const holderOf = ({ host, pid, startedAt, renewedAt }: LockHolder) => ({ host, pid, startedAt, renewedAt });
+
+/**
+ * The destination held for a run that writes to it (backup, prune): its `lock` check, a warning
+ * for a stale lock taken over, or the failed `dest`/`lock` step; the lease, or undefined.
+ */
+export async function lockDestination(
+  dest: string,
+  staleAfterMs: number,
+  report: ReportBuilder,
+): Promise<Lease | undefined> {
+  const since = Date.now();
+  const held = await holdDestination(dest, staleAfterMs);
+  if ('problem' in held) {
+    report.check({
+      name: held.step,
+      status: 'fail',
+      summary: held.problem,
+      since,
+      ...(held.holder ? { details: { kind: 'lock', file: held.file, holder: held.holder } } : {}),
+    });
+    return undefined;
+  }
+  const taken = held.lease.recovered;
+  if (taken)
+    report.warn(
+      `took over a stale lock of pid ${taken.holder.pid} on ${taken.holder.host} (started ${taken.holder.startedAt}, last renewed ${taken.holder.renewedAt}): ${taken.why}`,
+    );
+  report.check({
+    name: 'lock',
+    status: 'pass',
+    summary: `holding ${dest}`,
+    since,
+    details: {
+      kind: 'lock',
+      file: held.lease.file,
+      ...(taken ? { holder: holderOf(taken.holder), tookOver: taken.why } : {}),
+    },
+  });
+  return held.lease;
 }

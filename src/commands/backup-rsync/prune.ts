@@ -5,8 +5,7 @@ import type { OptionValuesOf } from '../../cli/option-defs.js';
 import type { Report } from '../../checks/types.js';
 import { UsageError } from '../../errors.js';
 import { gaugeFamily } from '../../output/metrics.js';
-import type { ReportBuilder } from '../../report/builder.js';
-import { holdDestination, type Lease } from './lock.js';
+import { lockDestination } from './lock.js';
 import { reasonText, retain, retentionDate, rulesText } from './retention.js';
 import { dailyOverWeeks, retentionRules } from './retention-options.js';
 import { snapshotReport } from './select.js';
@@ -28,7 +27,7 @@ export async function run(values: OptionValuesOf<typeof pruneOptions>, ctx: RunC
   );
   if (found) throw new UsageError(`--dest: expected a backup destination directory, got ${dest} (${found})`);
   const report = snapshotReport('prune', ctx);
-  const lease = dryRun ? undefined : await lock(dest, values['lock-stale-after'], report);
+  const lease = dryRun ? undefined : await lockDestination(dest, values['lock-stale-after'], report);
   if (!dryRun && !lease)
     return report.finish({ summary: `Prune FAILED at ${report.failed?.name}: ${report.failed?.summary}` });
 
@@ -100,33 +99,4 @@ export async function run(values: OptionValuesOf<typeof pruneOptions>, ctx: RunC
           ],
         }),
   });
-}
-
-/** Takes the destination's lock as a backup does; what stands in the way is a failed `lock` or `dest` check. */
-async function lock(dest: string, staleAfterMs: number, report: ReportBuilder): Promise<Lease | undefined> {
-  const since = Date.now();
-  const held = await holdDestination(dest, staleAfterMs);
-  if ('problem' in held) {
-    report.check({
-      name: held.step,
-      status: 'fail',
-      summary: held.problem,
-      since,
-      ...(held.holder ? { details: { kind: 'lock', file: held.file, holder: held.holder } } : {}),
-    });
-    return undefined;
-  }
-  const taken = held.lease.recovered;
-  if (taken)
-    report.warn(
-      `took over a stale lock of pid ${taken.holder.pid} on ${taken.holder.host} (started ${taken.holder.startedAt}, last renewed ${taken.holder.renewedAt}): ${taken.why}`,
-    );
-  report.check({
-    name: 'lock',
-    status: 'pass',
-    summary: `holding ${dest}`,
-    since,
-    details: { kind: 'lock', file: held.lease.file, ...(taken ? { tookOver: taken.why } : {}) },
-  });
-  return held.lease;
 }

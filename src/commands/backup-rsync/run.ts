@@ -9,7 +9,7 @@ import { stopReason } from '../../checks/deadline.js';
 import { describeRsync, progressBar, rsyncVerdict, slowest } from '../../checks/rsync.js';
 import { runShell } from '../../process/run-process.js';
 import type { Report } from '../../checks/types.js';
-import { holdDestination, type LockHolder } from './lock.js';
+import { lockDestination } from './lock.js';
 import { ReportBuilder } from '../../report/builder.js';
 import { UsageError } from '../../errors.js';
 import { copyTree } from './copy-tree.js';
@@ -96,35 +96,7 @@ export async function run(values: OptionValuesOf<typeof backupOptions>, ctx: Run
   });
   const records: SourceRecord[] = [];
 
-  let since = Date.now();
-  const held = await holdDestination(opts.dest, opts.lockStaleAfterMs);
-  const lock = 'lease' in held ? held.lease : undefined;
-  if ('problem' in held)
-    report.check({
-      name: held.step,
-      status: 'fail',
-      summary: held.problem,
-      since,
-      ...(held.holder ? { details: { kind: 'lock', file: held.file, holder: held.holder } } : {}),
-    });
-  if (lock) {
-    const taken = lock.recovered;
-    if (taken)
-      report.warn(
-        `took over a stale lock of pid ${taken.holder.pid} on ${taken.holder.host} (started ${taken.holder.startedAt}, last renewed ${taken.holder.renewedAt}): ${taken.why}`,
-      );
-    report.check({
-      name: 'lock',
-      status: 'pass',
-      summary: `holding ${opts.dest}`,
-      since,
-      details: {
-        kind: 'lock',
-        file: lock.file,
-        ...(taken ? { holder: holderOf(taken.holder), tookOver: taken.why } : {}),
-      },
-    });
-  }
+  const lock = await lockDestination(opts.dest, opts.lockStaleAfterMs, report);
   // A lost lease stops the run like its deadline: another run now writes here.
   const signal = lock ? AbortSignal.any([ctx.signal, lock.lost]) : ctx.signal;
 
@@ -164,7 +136,7 @@ export async function run(values: OptionValuesOf<typeof backupOptions>, ctx: Run
         records.push(...(await backupSource(source, staging, complete, opts, { ...ctx, signal }, report)));
       }
       if (!report.failed) {
-        since = Date.now();
+        const since = Date.now();
         const manifest: SnapshotManifest = {
           id,
           period: opts.period,
@@ -205,13 +177,6 @@ export async function run(values: OptionValuesOf<typeof backupOptions>, ctx: Run
     metrics: backupFamilies(records, snapshots.length),
   });
 }
-
-const holderOf = ({ host, pid, startedAt, renewedAt }: LockHolder) => ({
-  host,
-  pid,
-  startedAt,
-  renewedAt,
-});
 
 const LIST_FROM = {
   listing: "rsync's listing and the bases",
