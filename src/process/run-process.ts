@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { BoundedOutput } from './bounded-output.js';
+import { dyingWithParent } from './die-with-parent.js';
 
 /** From SIGTERM to SIGKILL: time to clean up, short enough that a run still ends near its deadline. */
 export const KILL_GRACE_MS = 1000;
@@ -63,23 +64,28 @@ function stopGroup(pgid: number): void {
  * The one way mailops runs a program. It gets a process group of its own; when `signal` aborts,
  * the whole group gets SIGTERM, then SIGKILL after KILL_GRACE_MS. The call returns when the
  * program exits, not when every pipe closes: a grandchild left running keeps them open, and is
- * stopped with the rest of its group. Output is kept bounded.
+ * stopped with the rest of its group. On Linux it also dies with mailops (die-with-parent.ts), so a
+ * mailops killed outright leaves no program running on. Output is kept bounded.
  */
-export function runProcess(argv: readonly string[], options: ProcessOptions): Promise<ProcessResult> {
-  const [file = 'sh', ...args] = argv;
+export async function runProcess(argv: readonly string[], options: ProcessOptions): Promise<ProcessResult> {
   if (!exitHookInstalled) {
     exitHookInstalled = true;
     process.once('exit', () => {
       for (const pgid of live) signalGroup(pgid, 'SIGKILL');
     });
   }
+  const stoppedBefore = { code: 128 + constants.signals.SIGTERM, output: '', stopped: true };
+  if (options.signal.aborted) return stoppedBefore;
+  const env = options.env ?? process.env;
+  const command = await dyingWithParent(argv, env);
+  if (!command) return { code: 127, output: `spawn ${argv[0]} ENOENT`, stopped: false, spawnError: 'ENOENT' };
+  if (options.signal.aborted) return stoppedBefore;
+  const [file = 'sh', ...args] = command;
   return new Promise((resolve) => {
     const output = new BoundedOutput();
-    if (options.signal.aborted)
-      return resolve({ code: 128 + constants.signals.SIGTERM, output: '', stopped: true });
     const child = spawn(file, args, {
       detached: true,
-      env: options.env ?? process.env,
+      env,
       stdio: [
         options.input === undefined ? 'ignore' : 'pipe',
         'pipe',

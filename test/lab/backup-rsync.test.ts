@@ -26,6 +26,18 @@ function seed(root: string, files: number, size = 64): void {
     writeFileSync(join(root, 'cur', `msg${String(i).padStart(5, '0')}`), `${i}:`.padEnd(size, 'x'));
 }
 
+/** Processes whose command line names `path`. */
+const running = (path: string) =>
+  readdirSync('/proc')
+    .filter((pid) => /^\d+$/.test(pid))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(path);
+      } catch {
+        return false;
+      }
+    });
+
 const snapshots = (dest: string) =>
   readdirSync(dest)
     .filter((n) => /^\d{4}-\d{2}(-\d{2})?$/.test(n))
@@ -162,6 +174,8 @@ describe('backup-rsync with real rsync', () => {
     await until('the staging directory', () => readdirSync(dest).some((n) => n.startsWith('.staging-')));
     process.kill(-child.pid!, 'SIGKILL');
     await new Promise((resolve) => child.once('exit', resolve));
+    // rsync has a process group of its own: it dies with mailops, not with mailops' group.
+    await until("the run's rsync to die with it", () => running(dest).length === 0);
     expect(snapshots(dest)).toEqual(['2026-03']);
     expect(existsSync(join(dest, '.mailops-backup.lock'))).toBe(true);
 

@@ -1,4 +1,4 @@
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { RunContext } from '../../cli/command-spec.js';
@@ -27,6 +27,7 @@ import {
   MARKER,
   promote,
   recover,
+  removeTree,
   type Snapshot,
   type SnapshotManifest,
   type SourceRecord,
@@ -161,8 +162,8 @@ export async function run(values: OptionValuesOf<typeof backupOptions>, ctx: Run
   } finally {
     // A run that did not promote leaves no partial snapshot behind.
     if (lock) {
-      await rm(staging, { recursive: true, force: true });
-      await rm(`${staging}.work`, { recursive: true, force: true });
+      await removeTree(staging);
+      await removeTree(`${staging}.work`);
       await lock.release();
     }
   }

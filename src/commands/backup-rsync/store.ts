@@ -105,11 +105,11 @@ export async function recover(dest: string): Promise<string[]> {
   }
   for (const dir of staging) {
     if (!(await isDir(dir))) continue;
-    await rm(dir, { recursive: true, force: true });
+    await removeTree(dir);
     notes.push(`removed partial snapshot ${dir} left by an interrupted run`);
   }
   for (const dir of trash) {
-    await rm(dir, { recursive: true, force: true });
+    await removeTree(dir);
     notes.push(`finished deleting ${dir}, which an interrupted run had begun to delete`);
   }
   if (aside.length || staging.length || trash.length) await syncDir(dest);
@@ -123,6 +123,13 @@ const exists = (path: string) =>
   );
 
 /**
+ * Deletes a tree of the destination. ENOTEMPTY is retried: the rsync children of a run killed
+ * outright can still be writing into its staging dir for a moment after their parent died.
+ */
+export const removeTree = (dir: string) =>
+  rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
+
+/**
  * Deletes a directory of the destination: renamed to trash first (`.trash-<key>`), so an
  * interrupted deletion leaves trash for the next run, never a snapshot with files missing.
  */
@@ -130,7 +137,7 @@ export async function remove(dest: string, dir: string, key: string): Promise<vo
   const trashed = join(dest, `${TRASH}${key}`);
   await rename(dir, trashed);
   await syncDir(dest);
-  await rm(trashed, { recursive: true, force: true });
+  await removeTree(trashed);
 }
 
 /**
@@ -147,7 +154,7 @@ export async function discard(
   const trashed = snapshots.map((s) => ({ from: s.dir, to: join(dest, `${TRASH}${s.id}-${runId}`) }));
   for (const { from, to } of trashed) await rename(from, to);
   await syncDir(dest);
-  for (const { to } of trashed) await rm(to, { recursive: true, force: true });
+  for (const { to } of trashed) await removeTree(to);
 }
 
 /**
