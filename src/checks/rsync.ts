@@ -1,5 +1,5 @@
-import { StringDecoder } from 'node:string_decoder';
 import { IncompleteError } from '../errors.js';
+import { lineSplitter } from '../process/line-splitter.js';
 import { runProcess } from '../process/run-process.js';
 
 export interface RsyncResult {
@@ -62,27 +62,20 @@ export async function runRsync(
   },
 ): Promise<RsyncResult> {
   let stdout = '';
-  let partial = '';
-  const decoder = new StringDecoder('utf8');
-  const line = (piece: string) => {
+  const lines = lineSplitter((piece: string) => {
     if (options.onLine?.(piece)) return;
     if (options.onProgress && PROGRESS.test(piece)) options.onProgress(piece.trim());
     else stdout += `${piece}\n`;
-  };
+  }, /[\r\n]/);
   const result = await runProcess(['rsync', ...args], {
     signal: options.signal,
     env: { ...process.env, LC_ALL: 'C' },
     ...(options.input !== undefined ? { input: options.input } : {}),
-    onStdout: (chunk) => {
-      const pieces = (partial + decoder.write(chunk)).split(/[\r\n]/);
-      partial = pieces.pop() ?? '';
-      for (const piece of pieces) line(piece);
-    },
+    onStdout: lines.push,
   });
   if (result.spawnError === 'ENOENT')
     throw new IncompleteError('rsync: expected the rsync binary on PATH, got none');
-  partial += decoder.end();
-  if (partial) line(partial);
+  lines.end();
   // Stopped, rsync says exit 20 whether it got SIGTERM (and said so) or SIGKILL after the grace.
   return { code: result.stopped ? 20 : result.code, stdout, stderr: result.output };
 }

@@ -1,16 +1,18 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LineWriter } from '../../src/commands/backup-rsync/line-file.js';
 import { Listing, manifestLine, UNKNOWN_DIGEST } from '../../src/commands/backup-rsync/listing.js';
 import { manifestEntry } from '../../src/commands/backup-rsync/manifest.js';
 import { snapshotChecksums } from '../../src/commands/backup-rsync/snapshot-manifest.js';
+import { orderKey } from '../../src/commands/backup-rsync/order-key.js';
 import { sortLines } from '../../src/commands/backup-rsync/sort-lines.js';
 import { sortedFiles } from '../../src/commands/backup-rsync/sorted-walk.js';
 import { manifestCheck } from '../../src/commands/backup-rsync/select.js';
 import { tempDir } from '../helpers/scratch.js';
 
+const never = new AbortController().signal;
 const blank = ' '.repeat(32);
 const digest = '637dd6950cb66e738dbc3fb707dabe3d';
 const older = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
@@ -81,7 +83,7 @@ async function made(
 ) {
   const work = tempDir('work');
   const output = join(work, 'out.md5');
-  const sums = await snapshotChecksums(root, listing, bases, rsync, work, output);
+  const sums = await snapshotChecksums(root, listing, bases, rsync, work, output, never);
   return { ...sums, text: readFileSync(output, 'utf8') };
 }
 
@@ -157,32 +159,70 @@ describe("rsync's `-i --out-format='%i %C %n'` listing", () => {
 });
 
 describe('sorted line files, in bounded memory', () => {
-  it('sorts through runs on disk exactly as an in-memory sort does, equal keys in input order', () => {
+  it('sorts through GNU sort exactly as an in-memory sort does, equal keys in input order', async () => {
     const dir = tempDir('sort');
-    const names = Array.from({ length: 1000 }, (_, i) => `d${(i * 7919) % 97}/f${(i * 104729) % 1013}`);
+    // Names with what GNU sort's bytes would order otherwise: a tab, a newline, U+E000 and a surrogate pair.
+    const odd = [
+      'd1/a\tb',
+      'd1/a\nb',
+      'd1/a',
+      'd1/a b',
+      'd1/\uE000',
+      'd1/\u{1F600}',
+      'd1/\u00e9',
+      'd1/~',
+      'd1/\u007f',
+    ];
+    const names = [
+      ...Array.from({ length: 1000 }, (_, i) => `d${(i * 7919) % 97}/f${(i * 104729) % 1013}`),
+      ...odd,
+    ];
     const inputs = [0, 1].map((part) => {
       const file = join(dir, `in${part}`);
       writeFileSync(
         file,
         names
           .filter((_, i) => i % 2 === part)
-          .map((n, i) => `${n} ${part}:${i}\n`)
+          .map((n, i) => `${JSON.stringify(n)} ${part}:${i}\n`)
           .join(''),
       );
       return file;
     });
-    const key = (line: string) => line.slice(0, line.indexOf(' '));
+    const key = (line: string) => JSON.parse(line.slice(0, line.lastIndexOf(' '))) as string;
     const lines = [0, 1].flatMap((part) =>
       readFileSync(inputs[part]!, 'utf8')
         .split(/(?<=\n)/)
         .filter(Boolean),
     );
     const expected = [...lines].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
-    // 37 lines a run: 28 runs merged.
-    expect(sortLines(inputs, join(dir, 'out'), key, 37)).toBe(1000);
+    expect(await sortLines(inputs, join(dir, 'out'), key, never)).toBe(names.length);
     expect(readFileSync(join(dir, 'out'), 'utf8')).toBe(expected.join(''));
-    sortLines(inputs, join(dir, 'one-run'), key);
-    expect(readFileSync(join(dir, 'one-run'), 'utf8')).toBe(expected.join(''));
+    expect(readdirSync(dir).sort()).toEqual(['in0', 'in1', 'out']);
+  });
+
+  it("orders keys for GNU sort's bytes as JavaScript orders the names, on random names", () => {
+    let seed = 7;
+    const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
+    const units = [
+      0x09, 0x0a, 0x1f, 0x20, 0x41, 0x7e, 0x7f, 0x80, 0xe9, 0x7ff, 0x800, 0xd7ff, 0xd83d, 0xde00, 0xe000,
+      0xfffd, 0xffff,
+    ];
+    const names = Array.from({ length: 3000 }, () =>
+      String.fromCharCode(
+        ...Array.from(
+          { length: 1 + Math.floor(random() * 4) },
+          () => units[Math.floor(random() * units.length)]!,
+        ),
+      ),
+    );
+    const js = [...names].sort();
+    const bytes = [...names].sort((a, b) =>
+      Buffer.compare(Buffer.from(orderKey(a)), Buffer.from(orderKey(b))),
+    );
+    expect(bytes).toEqual(js);
+    for (const name of names)
+      for (const char of orderKey(name))
+        expect(char === '\x01' || (char >= ' ' && char <= '\x7f')).toBe(true);
   });
 
   it('walks a tree in the order of its whole paths: "a.b" before "a/x", "a/x" before "a0"', () => {

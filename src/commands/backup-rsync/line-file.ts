@@ -1,8 +1,11 @@
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 
-/** Flushed at this size: large enough that a write is one syscall per few thousand lines. */
-const FLUSH_AT = 1 << 20;
+/**
+ * Flushed at this size: a write per some 700 lines, which die young. A megabyte's lines waiting
+ * outlive a few scavenges and are promoted (the copy of 100,000 files: 82 MiB RSS against 71).
+ */
+const FLUSH_AT = 1 << 16;
 /**
  * Read at a time: some 700 lines, which die young. A megabyte's 10,000 lines outlive a few
  * scavenges, are promoted to the old generation and make it grow (RSS 30 MiB more, measured).

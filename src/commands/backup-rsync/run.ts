@@ -301,6 +301,7 @@ async function backupSource(
     { regularFiles: stats.regularFiles, complete: verdict === 'ok' },
     work,
     join(staging, checksums),
+    ctx.signal,
   );
   syncFile(join(staging, checksums));
   const base = baseManifests[0];

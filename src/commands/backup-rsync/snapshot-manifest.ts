@@ -38,9 +38,10 @@ export async function snapshotChecksums(
   rsync: { regularFiles: number; complete: boolean },
   work: string,
   output: string,
+  signal: AbortSignal,
 ): Promise<SnapshotManifest> {
   const listed = join(work, 'listed');
-  sortLines(listing.runs, listed, pathKey);
+  await sortLines(listing.runs, listed, pathKey, signal);
   let usable = [...bases];
   for (;;) {
     try {
@@ -48,7 +49,7 @@ export async function snapshotChecksums(
     } catch (error) {
       if (!(error instanceof Unsorted)) throw error;
       const sorted = join(work, `base${usable.indexOf(error.base)}`);
-      sortLines([error.base], sorted, pathKey);
+      await sortLines([error.base], sorted, pathKey, signal);
       usable = usable.map((base) => (base === error.base ? sorted : base));
     }
   }

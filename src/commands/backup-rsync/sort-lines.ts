@@ -1,69 +1,46 @@
 import { rmSync } from 'node:fs';
-import { LineReader, LineWriter, readLines } from './line-file.js';
+import { dirname } from 'node:path';
+import { stopReason } from '../../checks/deadline.js';
+import { IncompleteError } from '../../errors.js';
+import { lineSplitter } from '../../process/line-splitter.js';
+import { runProcess } from '../../process/run-process.js';
+import { LineWriter, readLines } from './line-file.js';
+import { orderKey } from './order-key.js';
 
-/** Lines sorted in memory at once: about 100 bytes each, some 5 MB, 40 runs for two million. */
-const RUN_LINES = 50_000;
-
-const byKey = (a: { key: string }, b: { key: string }) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+/** GNU sort's buffer: it sorts runs of this size on disk beside the output and merges them. */
+const SORT_MEMORY = '16M';
 
 /**
- * The lines of `inputs` sorted by `key` into `output`, in bounded memory: runs of RUN_LINES
- * sorted in memory and written beside the output, then merged a line of each at a time. Equal
- * keys keep input order.
+ * The lines of `inputs` sorted by `key` into `output`, equal keys in input order, by GNU sort
+ * (coreutils) in a process of its own with a bounded buffer and its runs on disk beside the
+ * output: sorting 100,000 lines inside this process took V8's heap from 16 to 50 MB (measured),
+ * garbage that it gives back late. Each line goes to sort behind its key's orderKey and a tab.
  */
-export function sortLines(
+export async function sortLines(
   inputs: readonly string[],
   output: string,
   key: (line: string) => string,
-  runLines = RUN_LINES,
-): number {
-  const runs: string[] = [];
-  let batch: { key: string; line: string }[] = [];
-  let lines = 0;
-  const spill = (path: string) => {
-    const writer = new LineWriter(path);
-    for (const { line } of batch.sort(byKey)) writer.write(line);
-    writer.close();
-    batch = [];
-  };
+  signal: AbortSignal,
+): Promise<number> {
+  const keyed = new LineWriter(`${output}.keyed`);
   for (const input of inputs)
-    for (const line of readLines(input)) {
-      batch.push({ key: key(line), line });
-      lines++;
-      if (batch.length >= runLines) {
-        runs.push(`${output}.run${runs.length}`);
-        spill(runs.at(-1)!);
-      }
-    }
-  if (runs.length === 0) {
-    spill(output);
-    return lines;
+    for (const line of readLines(input)) keyed.write(`${orderKey(key(line))}\t${line}`);
+  keyed.close();
+  const out = new LineWriter(output);
+  const lines = lineSplitter((line) => out.write(`${line.slice(line.indexOf('\t') + 1)}\n`));
+  try {
+    const result = await runProcess(
+      ['sort', '-s', '-t', '\t', '-k1,1', '-S', SORT_MEMORY, '-T', dirname(output), keyed.path],
+      { signal, env: { ...process.env, LC_ALL: 'C' }, onStdout: lines.push },
+    );
+    if (result.spawnError === 'ENOENT')
+      throw new IncompleteError('sort: expected GNU sort (coreutils) on PATH, got none');
+    if (result.stopped) throw new IncompleteError(`sort: stopped: ${stopReason(signal)}`);
+    if (result.code !== 0) throw new IncompleteError(`sort: exit ${result.code}: ${result.output}`);
+    lines.end();
+  } finally {
+    out.close();
+    rmSync(keyed.path, { force: true });
   }
-  if (batch.length) {
-    runs.push(`${output}.run${runs.length}`);
-    spill(runs.at(-1)!);
-  }
-  merge(runs, output, key);
-  for (const run of runs) rmSync(run, { force: true });
-  return lines;
-}
-
-function merge(runs: readonly string[], output: string, key: (line: string) => string): void {
-  const sources = runs.map((run) => new LineReader(run));
-  const head = (source: LineReader) => {
-    const line = source.next();
-    return line === undefined ? undefined : { key: key(line), line };
-  };
-  const heads = sources.map(head);
-  const writer = new LineWriter(output);
-  for (;;) {
-    // A few runs (20 for two million lines): a scan for the least beats a heap's bookkeeping.
-    let least = -1;
-    for (let i = 0; i < heads.length; i++)
-      if (heads[i] && (least < 0 || heads[i]!.key < heads[least]!.key)) least = i;
-    if (least < 0) break;
-    writer.write(heads[least]!.line);
-    heads[least] = head(sources[least]!);
-  }
-  writer.close();
+  return keyed.lines;
 }
