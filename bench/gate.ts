@@ -1,17 +1,14 @@
 // readiness-gate: 20 checks that each take about 1 s (HTTP requests a local server answers
 // after 1 s) run by one gate, against the slowest of them run alone. CLI wall time, medians.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { stringify } from 'yaml';
+import { gateWall, median } from './gate-wall.ts';
 
 const CHECKS = 20;
 const RUNS = Number(process.env.BENCH_GATE_RUNS ?? 5);
-const bin = join(import.meta.dirname, '../bin/mailops.js');
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 
 // Check i answers after 1000 + 10 * i ms: "about 1 s" each, and one of them the slowest.
 const server = createServer((req, res) => {
@@ -29,12 +26,7 @@ const checks = Array.from({ length: CHECKS }, (_, i) => ({
   'attempt-timeout': '5s',
 }));
 writeFileSync(file, stringify({ 'readiness-gate': { checks } }));
-const run = promisify(execFile);
-const wall = async (args: string[]) => {
-  const started = performance.now();
-  await run(process.execPath, [bin, 'readiness-gate', '--config', file, '-q', ...args]);
-  return performance.now() - started;
-};
+const wall = (args: string[]) => gateWall(file, args);
 try {
   const all: number[] = [];
   const slowest: number[] = [];

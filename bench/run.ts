@@ -6,3 +6,4 @@ await import('./backup-memory.ts');
 await import('./spf.ts');
 await import('./spf-domains.ts');
 await import('./gate.ts');
+await import('./gate-scale.ts');

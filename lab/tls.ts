@@ -28,38 +28,58 @@ export function makeTls(dir: string, domain: string): LabTls {
     '-out',
     f('ca.crt'),
   );
+  issueCertificate(dir, dir, 'server', '/CN=localhost', [
+    `subjectAltName=DNS:localhost,IP:127.0.0.1,DNS:mail.${domain}`,
+    'extendedKeyUsage=serverAuth',
+  ]);
+  return { caFile: f('ca.crt'), certFile: f('server.crt'), keyFile: f('server.key') };
+}
+
+/**
+ * A key and a certificate `<name>.key`/`<name>.crt` in dir, signed by the CA makeTls left in
+ * `ca`: a server's (with its subjectAltName) or a client's (CN and O as Kubernetes reads
+ * them: user name and group).
+ */
+export function issueCertificate(
+  ca: string,
+  dir: string,
+  name: string,
+  subject: string,
+  extensions: string[],
+): LabTls {
+  const f = (file: string) => join(dir, file);
+  const openssl = (...args: string[]) => execFileSync('openssl', args, { stdio: 'pipe' });
   openssl(
     'req',
     '-newkey',
     'rsa:2048',
     '-nodes',
     '-subj',
-    '/CN=localhost',
+    subject,
     '-keyout',
-    f('server.key'),
+    f(`${name}.key`),
     '-out',
-    f('server.csr'),
+    f(`${name}.csr`),
   );
-  writeFileSync(
-    f('server.ext'),
-    `subjectAltName=DNS:localhost,IP:127.0.0.1,DNS:mail.${domain}\nextendedKeyUsage=serverAuth\n`,
-  );
+  writeFileSync(f(`${name}.ext`), `${extensions.join('\n')}\n`);
   openssl(
     'x509',
     '-req',
     '-in',
-    f('server.csr'),
+    f(`${name}.csr`),
     '-CA',
-    f('ca.crt'),
+    join(ca, 'ca.crt'),
     '-CAkey',
-    f('ca.key'),
+    join(ca, 'ca.key'),
+    '-CAserial',
+    f(`${name}.srl`),
     '-CAcreateserial',
     '-days',
     '2',
     '-extfile',
-    f('server.ext'),
+    f(`${name}.ext`),
     '-out',
-    f('server.crt'),
+    f(`${name}.crt`),
   );
-  return { caFile: f('ca.crt'), certFile: f('server.crt'), keyFile: f('server.key') };
+  return { caFile: join(ca, 'ca.crt'), certFile: f(`${name}.crt`), keyFile: f(`${name}.key`) };
 }

@@ -3,12 +3,37 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
 import { registerSecret } from '../output/redact.js';
+import { describeError, errored, type Outcome } from './outcome.js';
 
-/** A read-only Kubernetes API client: enough for rollout status and pod IPs. */
+/** A read-only Kubernetes API client: objects, lists and discovery. */
 export interface KubeClient {
   server: string;
   /** GET an API path; the parsed JSON, or an error carrying the HTTP status. */
   get(path: string, options: { signal: AbortSignal }): Promise<Record<string, unknown>>;
+  /** The resource serving a kind, found through discovery (once per group version), as kubectl finds it. */
+  resource(
+    apiVersion: string,
+    kind: string,
+    options: { signal: AbortSignal },
+  ): Promise<ApiResource | undefined>;
+}
+
+export interface ApiResource {
+  /** The path of its collection without a namespace: /api/v1/pods, /apis/batch/v1/jobs. */
+  base: string;
+  plural: string;
+  namespaced: boolean;
+}
+
+/**
+ * How clients are shared by the checks of one run: answers younger than `cacheMs` (the gate's
+ * interval) are reused, and a request in flight is joined, so however many checks read an
+ * object the API is asked for it at most once per interval. Shared requests end with the run
+ * (`signal`); each caller still stops waiting at its own attempt's end.
+ */
+export interface KubeSharing {
+  cacheMs: number;
+  signal: AbortSignal;
 }
 
 export class KubeApiError extends Error {
@@ -44,6 +69,7 @@ async function fileOrData(data: unknown, path: unknown): Promise<string | undefi
 export async function kubeClient(
   options: { kubeconfig?: string | undefined; context?: string | undefined },
   env: NodeJS.ProcessEnv,
+  sharing?: KubeSharing,
 ): Promise<KubeClient> {
   const file =
     options.kubeconfig ??
@@ -113,28 +139,70 @@ export async function kubeClient(
       ...(key ? { key } : {}),
     },
   });
+  const fetchJson = async (path: string, signal: AbortSignal): Promise<Json> => {
+    const response = await request(`${server.replace(/\/$/, '')}${path}`, {
+      dispatcher,
+      signal,
+      headers: { accept: 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    });
+    const body = await response.body.text();
+    if (response.statusCode !== 200) {
+      const message = (() => {
+        try {
+          return str((JSON.parse(body) as Json).message) || body;
+        } catch {
+          return body.slice(0, 200);
+        }
+      })();
+      throw new KubeApiError(response.statusCode, `GET ${path}: HTTP ${response.statusCode}: ${message}`);
+    }
+    return JSON.parse(body) as Json;
+  };
+  const answers = new Map<string, { at: number; value: Promise<Json> }>();
+  const get = (path: string, { signal }: { signal: AbortSignal }): Promise<Json> => {
+    if (!sharing) return fetchJson(path, signal);
+    const kept = answers.get(path);
+    if (kept && Date.now() - kept.at < sharing.cacheMs) return untilAborted(kept.value, signal);
+    const value = fetchJson(path, sharing.signal);
+    // In flight, joined; answered, kept for an interval from the answer: the server then sees
+    // two reads of a path at least an interval apart, however late the first one arrived.
+    const entry = { at: Infinity, value };
+    answers.set(path, entry);
+    value.then(
+      () => (entry.at = Date.now()),
+      // A failed answer is not kept: the next attempt asks again.
+      () => answers.get(path) === entry && answers.delete(path),
+    );
+    return untilAborted(value, signal);
+  };
+  const groups = new Map<string, Promise<Json>>();
   return {
     server,
-    async get(path, { signal }) {
-      const response = await request(`${server.replace(/\/$/, '')}${path}`, {
-        dispatcher,
-        signal,
-        headers: { accept: 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      });
-      const body = await response.body.text();
-      if (response.statusCode !== 200) {
-        const message = (() => {
-          try {
-            return str((JSON.parse(body) as Json).message) || body;
-          } catch {
-            return body.slice(0, 200);
-          }
-        })();
-        throw new KubeApiError(response.statusCode, `GET ${path}: HTTP ${response.statusCode}: ${message}`);
+    get,
+    async resource(apiVersion, kind, { signal }) {
+      const base = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
+      let list = groups.get(base);
+      if (!list) {
+        list = get(base, { signal });
+        groups.set(base, list);
+        list.catch(() => groups.delete(base));
       }
-      return JSON.parse(body) as Json;
+      const found = (Array.isArray((await list).resources) ? ((await list).resources as Json[]) : []).find(
+        (r) => r.kind === kind && !str(r.name).includes('/'),
+      );
+      return found ? { base, plural: str(found.name), namespaced: found.namespaced === true } : undefined;
     },
   };
+}
+
+/** The promise's outcome, or an AbortError as soon as signal aborts. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  return new Promise<T>((resolve, reject) => {
+    const abort = () => reject(signal.reason as Error);
+    signal.addEventListener('abort', abort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort));
+  });
 }
 
 /** The pods of a label selector, with their IP once they have one. */
@@ -152,5 +220,14 @@ export async function podIPs(
   return items.map((pod) => {
     const ip = str(((pod.status ?? {}) as Json).podIP);
     return { name: str(((pod.metadata ?? {}) as Json).name), ...(ip ? { ip } : {}) };
+  });
+}
+
+/** An API that cannot be read: an error to retry, but 401/403 at once (they do not fix themselves within a deploy). */
+export function unreadable(error: unknown): Outcome {
+  const denied = error instanceof KubeApiError && (error.status === 401 || error.status === 403);
+  return errored(describeError(error), {
+    terminal: denied,
+    ...(denied ? { code: `HTTP_${error.status}` } : {}),
   });
 }

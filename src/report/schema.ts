@@ -103,6 +103,19 @@ const dnsStep = v.strictObject({
 const spfResult = v.picklist(['pass', 'fail', 'softfail', 'neutral', 'none', 'permerror', 'temperror']);
 
 /** What a protocol check found on its last attempt: the evidence a gate check keeps too. */
+/** A container of a rollout's new revision that will not heal, and what the cluster said about it. */
+const podProblem = v.strictObject({
+  pod: text,
+  container: text,
+  /** CrashLoopBackOff, ImagePullBackOff, ErrImagePull, InvalidImageName, CreateContainerConfigError, CreateContainerError, OOMKilled. */
+  reason: text,
+  message: v.optional(text),
+  restarts: count,
+  lastTermination: v.optional(v.strictObject({ exitCode: v.number(), reason: text })),
+  /** The pod's most recent Warning events, newest first. */
+  events: v.array(v.strictObject({ reason: text, message: text, count })),
+});
+
 const protocolDetails = [
   v.strictObject({ kind: v.literal('command'), ...commandRun }),
   v.strictObject({
@@ -182,7 +195,32 @@ const protocolDetails = [
   }),
   v.strictObject({
     kind: v.literal('rollout'),
-    objects: v.array(v.strictObject({ done: v.boolean(), terminal: v.boolean(), message: text })),
+    objects: v.array(
+      v.strictObject({
+        name: text,
+        done: v.boolean(),
+        terminal: v.boolean(),
+        message: text,
+        /** Containers of the new revision that will not heal: the reason the rollout failed at once. */
+        problems: v.optional(v.array(podProblem)),
+      }),
+    ),
+  }),
+  v.strictObject({
+    kind: v.literal('kubernetes-status'),
+    objects: v.array(
+      v.strictObject({
+        apiVersion: text,
+        kind: text,
+        namespace: v.optional(text),
+        name: text,
+        /** kstatus: Current (ready), InProgress, Failed (will not heal), NotFound. */
+        status: v.picklist(['Current', 'InProgress', 'Failed', 'NotFound']),
+        message: text,
+        /** The condition reason or the Job's failure reason (BackoffLimitExceeded). */
+        reason: v.optional(text),
+      }),
+    ),
   }),
 ] as const;
 

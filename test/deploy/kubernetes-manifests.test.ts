@@ -134,10 +134,16 @@ describe('deploy/kubernetes', () => {
     expect(role.flatMap((r) => r.resources).sort()).toEqual([
       'daemonsets',
       'deployments',
+      'endpointslices',
+      'events',
+      'jobs',
+      'persistentvolumeclaims',
       'pods',
+      'replicasets',
+      'services',
       'statefulsets',
     ]);
-    expect(new Set(role.flatMap((r) => r.verbs))).toEqual(new Set(['get', 'list', 'watch']));
+    expect(new Set(role.flatMap((r) => r.verbs))).toEqual(new Set(['get', 'list']));
     const gateSpec = (await import('../../src/commands/readiness-gate/spec.js')).readinessGate;
     const gate = parseConfig(
       (byName('ConfigMap', 'mailops-config').data as Record<string, string>)['gate.yaml']!,

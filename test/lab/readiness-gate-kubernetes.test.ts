@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type KubeStandIn, recordedDeployments, startKubeStandIn } from '../../lab/stand-ins/kube-api.js';
 import { gate } from '../helpers/gate.js';
 import { tempDir } from '../helpers/scratch.js';
@@ -11,7 +11,7 @@ let kubeconfig: string;
 const pods: Server[] = [];
 
 beforeAll(async () => {
-  kube = await startKubeStandIn();
+  kube = await startKubeStandIn(dirname(inject('lab').caFile));
   kubeconfig = join(tempDir('kube'), 'config');
   writeFileSync(kubeconfig, kube.kubeconfig());
 });
@@ -29,7 +29,7 @@ const rollout = (name: string, object: string) => ({
   kubeconfig,
 });
 
-describe('readiness-gate kubernetes-rollout (Kubernetes API stand-in replaying recorded Deployment status)', () => {
+describe('readiness-gate kubernetes-rollout (HTTPS Kubernetes API stand-in replaying recorded Deployment status)', () => {
   it('waits while a Deployment rolls out and passes once it is complete', async () => {
     kube.serve('deployments', 'dns', 'dns-1', recordedDeployments()['rolling-out-then-complete']!);
     const run = await gate([rollout('dns-1', 'dns-1')], ['--timeout', '20s', '--interval', '100ms']);
@@ -103,12 +103,14 @@ describe('readiness-gate kubernetes-rollout (Kubernetes API stand-in replaying r
       pods.push(server);
       await new Promise<void>((resolve) => server.listen(port, address, resolve));
     }
-    kube.pods = addresses.map((ip, i) => ({
-      kind: 'Pod',
-      apiVersion: 'v1',
-      metadata: { name: `dns-1-7d9f8b6c4d-${i}`, namespace: 'dns', labels: { app: 'dns-1' } },
-      status: { phase: 'Running', podIP: ip, podIPs: [{ ip }] },
-    }));
+    kube.apply(
+      ...addresses.map((ip, i) => ({
+        kind: 'Pod',
+        apiVersion: 'v1',
+        metadata: { name: `dns-1-7d9f8b6c4d-${i}`, namespace: 'dns', labels: { app: 'dns-1' } },
+        status: { phase: 'Running', podIP: ip, podIPs: [{ ip }] },
+      })),
+    );
     const check = {
       name: 'stats',
       kind: 'http',

@@ -6,7 +6,8 @@ import { commandCheck } from '../../checks/command.js';
 import { dnsCheck } from '../../checks/dns.js';
 import { httpCheck, httpDispatcher } from '../../checks/http.js';
 import { imapCheck } from '../../checks/imap.js';
-import { kubeClient } from '../../checks/kubernetes.js';
+import { type KubeClient, kubeClient, type KubeSharing } from '../../checks/kubernetes.js';
+import { kubeStatusCheck } from '../../checks/kube-status.js';
 import type { CheckContext, Outcome } from '../../checks/outcome.js';
 import { parityCheck } from '../../checks/parity.js';
 import { postgresCheck } from '../../checks/postgres.js';
@@ -96,8 +97,33 @@ async function mailEndpoint(spec: KindOf<'smtp'> | KindOf<'imap'>, env: NodeJS.P
   };
 }
 
+/** What the checks of one gate run share: one Kubernetes client per kubeconfig and context. */
+export interface Shared {
+  kube(spec: { kubeconfig?: string | undefined; context?: string | undefined }): Promise<KubeClient>;
+}
+
+/** Clients shared by every check of a run, their answers kept for one interval (KubeSharing). */
+export function sharedClients(env: NodeJS.ProcessEnv, sharing: KubeSharing): Shared {
+  const clients = new Map<string, Promise<KubeClient>>();
+  return {
+    kube(spec) {
+      const key = JSON.stringify([spec.kubeconfig ?? '', spec.context ?? '']);
+      let client = clients.get(key);
+      if (!client) {
+        client = kubeClient(spec, env, sharing);
+        clients.set(key, client);
+      }
+      return client;
+    },
+  };
+}
+
 type Declarations = {
-  [K in CheckSpec['kind']]: (spec: KindOf<K>, env: NodeJS.ProcessEnv) => Promise<Attempt> | Attempt;
+  [K in CheckSpec['kind']]: (
+    spec: KindOf<K>,
+    env: NodeJS.ProcessEnv,
+    shared: Shared,
+  ) => Promise<Attempt> | Attempt;
 };
 
 const DECLARATIONS: Declarations = {
@@ -164,7 +190,7 @@ const DECLARATIONS: Declarations = {
     };
     return (ctx) => commandCheck(options, ctx);
   },
-  http: async (spec, env) => {
+  http: async (spec, env, shared) => {
     const perPod = spec['per-pod'];
     const options = {
       url: spec.url,
@@ -178,7 +204,7 @@ const DECLARATIONS: Declarations = {
       ...(perPod
         ? {
             perPod: {
-              kube: await kubeClient(perPod, env),
+              kube: await shared.kube(perPod),
               namespace: perPod.namespace,
               selector: perPod.selector,
               scheme: perPod.scheme,
@@ -207,22 +233,33 @@ const DECLARATIONS: Declarations = {
         : {};
     return (ctx) => parityCheck(options, ctx);
   },
-  'kubernetes-rollout': async (spec, env) => {
+  'kubernetes-rollout': async (spec, _env, shared) => {
     const options = {
-      kube: await kubeClient(spec, env),
+      kube: await shared.kube(spec),
       namespace: spec.namespace,
       resource: spec.resource,
+      maxRestarts: spec['max-restarts'],
       ...(spec['object-name'] ? { objectName: spec['object-name'] } : {}),
       ...(spec.selector ? { selector: spec.selector } : {}),
     };
     return (ctx) => rolloutCheck(options, ctx);
   },
+  'kubernetes-status': async (spec, _env, shared) => {
+    const options = {
+      kube: await shared.kube(spec),
+      apiVersion: spec['api-version'],
+      kind: spec['object-kind'],
+      ...(spec.namespace ? { namespace: spec.namespace } : {}),
+      ...(spec['object-name'] ? { objectName: spec['object-name'] } : {}),
+      ...(spec.selector ? { selector: spec.selector } : {}),
+    };
+    return (ctx) => kubeStatusCheck(options, ctx);
+  },
 };
 
 /** The attempt of a declared check: secrets read, clients built, nothing sent yet. */
-export function attemptFor(spec: CheckSpec, env: NodeJS.ProcessEnv): Promise<Attempt> {
-  return (DECLARATIONS[spec.kind] as (spec: CheckSpec, env: NodeJS.ProcessEnv) => Promise<Attempt>)(
-    spec,
-    env,
-  );
+export function attemptFor(spec: CheckSpec, env: NodeJS.ProcessEnv, shared: Shared): Promise<Attempt> {
+  return (
+    DECLARATIONS[spec.kind] as (spec: CheckSpec, env: NodeJS.ProcessEnv, shared: Shared) => Promise<Attempt>
+  )(spec, env, shared);
 }

@@ -3,7 +3,7 @@ import type { OptionValuesOf } from '../../cli/option-defs.js';
 import type { Report } from '../../checks/types.js';
 import { UsageError } from '../../errors.js';
 import { writeFileAtomic } from '../../output/atomic-write.js';
-import { attemptFor } from './checks.js';
+import { attemptFor, sharedClients } from './checks.js';
 import { junitXml } from './junit.js';
 import { gateReport } from './report.js';
 import { runChecks } from './runner.js';
@@ -30,8 +30,9 @@ export async function run(values: OptionValuesOf<typeof gateOptions>, ctx: RunCo
   if (skip && !reason) throw new UsageError('--skip: expected --reason "<why>" with it, got no reason');
   if (skip) ctx.log.warn(`READINESS GATE SKIPPED: ${reason}`);
 
+  const shared = sharedClients(ctx.env, { cacheMs: values.interval, signal: ctx.signal });
   const checks = await Promise.all(
-    chosen.map(async (spec) => ({ spec, attempt: await attemptFor(spec, ctx.env) })),
+    chosen.map(async (spec) => ({ spec, attempt: await attemptFor(spec, ctx.env, shared) })),
   );
   const outcomes = await runChecks(checks, {
     intervalMs: values.interval,

@@ -153,6 +153,27 @@ const rollout = v.strictObject({
   resource: v.picklist(['deployment', 'statefulset', 'daemonset']),
   'object-name': v.optional(text),
   selector: v.optional(text),
+  /** OOM kills of a container of the new revision past which the rollout fails at once. */
+  'max-restarts': v.optional(
+    v.pipe(v.number(), v.integer('a whole number'), v.minValue(0, 'zero or more')),
+    3,
+  ),
+  ...kubernetes,
+});
+
+/** Any object, custom resources included, judged by kstatus rules. */
+const kubernetesStatus = v.strictObject({
+  ...common,
+  kind: v.literal('kubernetes-status'),
+  'api-version': v.pipe(
+    v.string(),
+    v.regex(/^([a-z0-9.-]+\/)?v[0-9]+[a-z0-9]*$/, 'an apiVersion (v1, apps/v1, cert-manager.io/v1)'),
+  ),
+  'object-kind': v.pipe(v.string(), v.regex(/^[A-Z][A-Za-z0-9]*$/, 'a kind (Job, Certificate)')),
+  /** Absent for a cluster-scoped kind. */
+  namespace: v.optional(text),
+  'object-name': v.optional(text),
+  selector: v.optional(text),
   ...kubernetes,
 });
 
@@ -168,6 +189,7 @@ export const checkSchema = v.variant('kind', [
   command,
   parity,
   rollout,
+  kubernetesStatus,
 ]);
 
 export type CheckSpec = v.InferOutput<typeof checkSchema>;
@@ -184,7 +206,8 @@ export const checksSchema = v.pipe(
       const problem =
         c.kind === 'parity' && Boolean(c.http) === Boolean(c.dns)
           ? 'exactly one of http or dns'
-          : c.kind === 'kubernetes-rollout' && Boolean(c['object-name']) === Boolean(c.selector)
+          : (c.kind === 'kubernetes-rollout' || c.kind === 'kubernetes-status') &&
+              Boolean(c['object-name']) === Boolean(c.selector)
             ? 'exactly one of object-name or selector'
             : c.kind === 'parity' && (c.http?.urls.length ?? c.dns?.servers.length ?? 0) < 2
               ? 'at least two targets to compare'
