@@ -1,24 +1,14 @@
-// Writes schema/report.schema.json from src/report/schema.ts (`npm run schema`). The generator is
-// bundled first: its imports name .js files that are .ts here. A unit test fails while the
-// committed file is not what this writes.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// Writes schema/report.schema.json from src/report/schema.ts (`npm run schema`). A unit test
+// fails while the committed file is not what this writes.
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { build } from 'esbuild';
+import { importBundled } from './import-bundled.ts';
+import type * as ReportSchema from './report-schema.ts';
 
 const root = join(import.meta.dirname, '..');
-const generator = join(mkdtempSync(join(tmpdir(), 'mailops-schema-')), 'report-schema.mjs');
-await build({
-  entryPoints: [join(root, 'scripts/report-schema.ts')],
-  outfile: generator,
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  logLevel: 'warning',
-});
-const { REPORT_SCHEMA_FILE, reportJsonSchema } = (await import(generator)) as {
-  REPORT_SCHEMA_FILE: string;
-  reportJsonSchema: () => string;
-};
+const { REPORT_SCHEMA_FILE, reportJsonSchema } = await importBundled<typeof ReportSchema>(
+  root,
+  'scripts/report-schema.ts',
+);
 writeFileSync(join(root, REPORT_SCHEMA_FILE), reportJsonSchema());
 console.log(`wrote ${REPORT_SCHEMA_FILE}`);

@@ -1,55 +1,21 @@
 import type { MetricFamily, Report } from '../checks/types.js';
-
-function gauge(name: string, help: string, policy: MetricFamily['policy'], value: number): MetricFamily {
-  return { name, help, type: 'gauge', policy, samples: [{ labels: {}, value }] };
-}
-
-/** A command's own gauge family, pushed by every run, with its labelled samples. */
-export function gaugeFamily(name: string, help: string, samples: MetricFamily['samples']): MetricFamily {
-  return { name, help, type: 'gauge', policy: 'every-run', samples };
-}
+import { family, runLevel, single } from '../report/families.js';
 
 /**
- * The run-level families every command gets, so no command re-implements them
- * (blackbox_exporter's probe_success). <prefix>_last_success_timestamp_seconds
- * is emitted only when the run passed, so it outlives later failures in the
- * Pushgateway. A command may give <prefix>_duration_seconds its own meaning
- * (the probe's round trip) by emitting a family of that name itself.
+ * The run-level families of a report (src/report/families.ts). The last success is left out of
+ * a failing run. A command may give <prefix>_duration_seconds its own meaning (the probe's round
+ * trip) by emitting a family of that name itself.
  */
 export function runFamilies(report: Report, nowMs: number): MetricFamily[] {
-  const p = report.metricPrefix;
+  const defs = runLevel(report.metricPrefix, report.command);
   const passed = report.status === 'pass';
   const nowSeconds = Math.round(nowMs / 1000);
   const families = [
-    gauge(
-      `${p}_success`,
-      `1 if the last ${report.command} run passed, 0 otherwise.`,
-      'every-run',
-      passed ? 1 : 0,
-    ),
-    gauge(
-      `${p}_duration_seconds`,
-      `Wall time of the last ${report.command} run.`,
-      'every-run',
-      report.durationMs / 1000,
-    ),
-    gauge(
-      `${p}_last_run_timestamp_seconds`,
-      `Unix time of the last ${report.command} run.`,
-      'every-run',
-      nowSeconds,
-    ),
+    family(defs.success, single(passed ? 1 : 0)),
+    family(defs.duration, single(report.durationMs / 1000)),
+    family(defs.lastRun, single(nowSeconds)),
+    ...(passed ? [family(defs.lastSuccess, single(nowSeconds))] : []),
   ];
-  if (passed) {
-    families.push(
-      gauge(
-        `${p}_last_success_timestamp_seconds`,
-        `Unix time of the last passing ${report.command} run.`,
-        'on-success',
-        nowSeconds,
-      ),
-    );
-  }
   const own = new Set(report.metrics.map((f) => f.name));
   return families.filter((f) => !own.has(f.name));
 }

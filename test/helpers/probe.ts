@@ -10,6 +10,6 @@ export function imapArgs(lab: Lab, user = lab.users[0]!): string[] {
   return [...labImapArgs(lab, user), ...WINDOWS];
 }
 
-export function probeArgs(lab: Lab, extra: string[] = []): string[] {
-  return [...labProbeArgs(lab), ...WINDOWS, ...extra];
+export function probeArgs(lab: Lab, extra: string[] = [], user = lab.users[0]!): string[] {
+  return [...labProbeArgs(lab, user), ...WINDOWS, ...extra];
 }

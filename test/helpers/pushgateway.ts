@@ -1,4 +1,5 @@
 import { request } from 'undici';
+import { formatExposition, parseExposition, parseSample, type SampleLine } from './exposition.js';
 
 let made = 0;
 
@@ -10,9 +11,6 @@ export function ownJob(name: string): string {
   made += 1;
   return `${name}-${process.pid}-${made}-${Math.random().toString(36).slice(2, 8)}`;
 }
-
-const SAMPLE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)(?: \S+)?$/;
-const LABEL = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g;
 
 /** The whole exposition the Pushgateway serves. */
 export async function exposition(url: string): Promise<string> {
@@ -27,14 +25,26 @@ export async function exposition(url: string): Promise<string> {
 export async function scrape(url: string, job: string, family: string): Promise<Map<string, number>> {
   const samples = new Map<string, number>();
   for (const line of (await exposition(url)).split('\n')) {
-    const match = SAMPLE.exec(line);
-    if (!match || match[1] !== family) continue;
-    const labels = [...(match[2] ?? '').matchAll(LABEL)];
-    if (!labels.some(([, name, value]) => name === 'job' && value === job)) continue;
-    const rest = labels.filter(([, name]) => name !== 'job').map(([text]) => text);
-    samples.set(`{${rest.join(',')}}`, Number(match[3]));
+    const sample = parseSample(line);
+    if (sample?.name !== family || !inGroup(sample, job)) continue;
+    const rest = sample.labels
+      .filter(([name]) => name !== 'job')
+      .map(([name, value]) => `${name}="${value}"`);
+    samples.set(`{${rest.join(',')}}`, sample.value);
   }
   return samples;
+}
+
+const inGroup = (sample: SampleLine, job: string) =>
+  sample.labels.some(([name, value]) => name === 'job' && value === job);
+
+/** The families of the group of `job` as the Pushgateway serves them, with only that group's samples. */
+export async function groupExposition(url: string, job: string): Promise<string> {
+  return formatExposition(
+    parseExposition(await exposition(url))
+      .map((f) => ({ ...f, samples: f.samples.filter((s) => inGroup(s, job)) }))
+      .filter((f) => f.samples.length > 0),
+  );
 }
 
 /** Every line of the exposition that belongs to the group of `job`. */

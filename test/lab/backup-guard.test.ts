@@ -52,8 +52,8 @@ describe('backup-rsync guards against mass deletion and rewriting', () => {
     expect(snapshots(dest)).toEqual(['2026-01']);
     expect(readdirSync(dest).filter((n) => n.startsWith('.staging-'))).toEqual([]);
     // The figures are still reported (and pushed), so the alert sees them.
-    expect(metric(emptied.report, 'backup_files_deleted')).toBe(40);
-    expect(metric(emptied.report, 'backup_files_changed_ratio')).toBe(1);
+    expect(metric(emptied.report, 'backup_deleted_files')).toBe(40);
+    expect(metric(emptied.report, 'backup_changed_files_ratio')).toBe(1);
   });
 
   it('fails when the files were rewritten in place (encrypted), and passes a usual night', async () => {
@@ -82,8 +82,8 @@ describe('backup-rsync guards against mass deletion and rewriting', () => {
       added: 4,
       changedRatio: 0.1,
     });
-    expect(metric(usual.report, 'backup_files_deleted')).toBe(2);
-    expect(metric(usual.report, 'backup_files_changed_ratio')).toBe(0.1);
+    expect(metric(usual.report, 'backup_deleted_files')).toBe(2);
+    expect(metric(usual.report, 'backup_changed_files_ratio')).toBe(0.1);
     expect(snapshots(dest).sort()).toEqual(['2026-01', week()].sort());
   });
 

@@ -186,7 +186,7 @@ describe('backup-rsync retention rules on real snapshots', () => {
     expect(
       (await scrape(lab.pushgateway.url, job, 'backup_prune_deleted_snapshots')).get('{instance=""}'),
     ).toBe(46);
-    expect((await scrape(lab.pushgateway.url, job, 'backup_prune_snapshot_count')).get('{instance=""}')).toBe(
+    expect((await scrape(lab.pushgateway.url, job, 'backup_prune_kept_snapshots')).get('{instance=""}')).toBe(
       11,
     );
 

@@ -157,7 +157,7 @@ describe('backup-rsync with real rsync', () => {
     const result = await backup(['--source', `mail=${src}`, '--dest', dest, '--keep', '3']);
     expect(result.exitCode).toBe(0);
     expect(snapshots(dest)).toEqual(['2025-01', '2025-52', week()].sort());
-    expect(result.report?.metrics.find((m) => m.name === 'backup_snapshot_count')?.samples[0]?.value).toBe(3);
+    expect(result.report?.metrics.find((m) => m.name === 'backup_snapshots')?.samples[0]?.value).toBe(3);
   });
 
   it('promotes nothing when killed mid-run; the next run recovers the lock and links against the last good snapshot', async () => {

@@ -94,7 +94,7 @@ describe('backup-rsync verify --sample / --budget: rolling verification', () => 
       expect(result.exitCode, result.stderr).toBe(0);
       expect(result.report?.status).toBe('pass');
       read.push(...readPaths(dest, week(), result.report));
-      expect(metric(result.report, 'backup_verify_files_checked', { source: 'mail' })).toBeDefined();
+      expect(metric(result.report, 'backup_verify_checked_files', { source: 'mail' })).toBeDefined();
       coverage.push(metric(result.report, 'backup_verify_coverage_ratio'));
       const cycleEnded = run === 4;
       expect(cycle(result.report)?.completed).toBe(cycleEnded);
@@ -175,7 +175,7 @@ describe('backup-rsync verify --sample / --budget: rolling verification', () => 
     expect(rolling.exitCode).toBe(1);
     const url = lab.pushgateway.url;
     expect((await scrape(url, job, 'backup_verify_mismatches')).get('{instance="",source="conf"}')).toBe(1);
-    expect((await scrape(url, job, 'backup_verify_files_checked')).get('{instance="",source="conf"}')).toBe(
+    expect((await scrape(url, job, 'backup_verify_checked_files')).get('{instance="",source="conf"}')).toBe(
       2,
     );
     expect((await scrape(url, job, 'backup_verify_coverage_ratio')).get('{instance=""}')).toBe(0.25);
@@ -183,10 +183,10 @@ describe('backup-rsync verify --sample / --budget: rolling verification', () => 
 
     const whole = await verify(dest, '--snapshot', week(), ...push);
     expect(whole.exitCode).toBe(1);
-    expect(metric(whole.report, 'backup_verify_files_checked', { source: 'mail' })).toBe(6);
+    expect(metric(whole.report, 'backup_verify_checked_files', { source: 'mail' })).toBe(6);
     expect(metric(whole.report, 'backup_verify_mismatches', { source: 'conf' })).toBe(1);
     expect(metric(whole.report, 'backup_verify_coverage_ratio')).toBeUndefined();
-    expect((await scrape(url, job, 'backup_verify_files_checked')).get('{instance="",source="mail"}')).toBe(
+    expect((await scrape(url, job, 'backup_verify_checked_files')).get('{instance="",source="mail"}')).toBe(
       6,
     );
     // The cycle's figure is the rolling runs' alone: a whole verify leaves it as it was.

@@ -179,7 +179,9 @@ describe('probe-roundtrip against Postfix and Dovecot', () => {
     const result = await mailops([...probeArgs(lab), '--output', 'json'], probeEnv(lab));
     expect(result.exitCode).toBe(0);
     const report = JSON.parse(result.stdout) as Report;
-    expect(report.metrics.find((m) => m.name === 'email_roundtrip_stale_deleted')?.samples[0]?.value).toBe(1);
+    expect(
+      report.metrics.find((m) => m.name === 'email_roundtrip_deleted_stale_probes')?.samples[0]?.value,
+    ).toBe(1);
     expect((await inboxSubjects(lab)).sort()).toEqual(
       [`${recent}: mail round-trip probe`, 'deleted by a person', 'invoice 42'].sort(),
     );

@@ -23,7 +23,7 @@ describe('Pushgateway push (real prometheus-pushgateway)', () => {
       (await scrape(url, mine.job, 'email_roundtrip_last_run_timestamp_seconds')).get(`{${group}}`),
     ).toBe(NOW_MS / 1000);
     expect(
-      (await scrape(url, mine.job, 'email_roundtrip_auth_result')).get(
+      (await scrape(url, mine.job, 'email_roundtrip_auth_result_info')).get(
         `{${group},method="spf",result="pass"}`,
       ),
     ).toBe(1);

@@ -4,7 +4,7 @@ import type { RunContext } from '../../cli/command-spec.js';
 import type { OptionValuesOf } from '../../cli/option-defs.js';
 import type { Report } from '../../checks/types.js';
 import { UsageError } from '../../errors.js';
-import { gaugeFamily } from '../../output/metrics.js';
+import { FAMILIES as F, family, single } from '../../report/families.js';
 import { lockDestination } from './lock.js';
 import { reasonText, retain, retentionDate, rulesText } from './retention.js';
 import { dailyOverWeeks, retentionRules } from './retention-options.js';
@@ -88,14 +88,8 @@ export async function run(values: OptionValuesOf<typeof pruneOptions>, ctx: RunC
       ? { pushable: false }
       : {
           metrics: [
-            gaugeFamily('backup_prune_deleted_snapshots', 'Complete snapshots the last prune deleted.', [
-              { labels: {}, value: deleted.length },
-            ]),
-            gaugeFamily(
-              'backup_prune_snapshot_count',
-              'Complete snapshots on the destination after the prune.',
-              [{ labels: {}, value: complete.length - deleted.length }],
-            ),
+            family(F.backup_prune_deleted_snapshots, single(deleted.length)),
+            family(F.backup_prune_kept_snapshots, single(complete.length - deleted.length)),
           ],
         }),
   });

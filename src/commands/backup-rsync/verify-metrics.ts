@@ -1,5 +1,5 @@
 import type { MetricFamily } from '../../checks/types.js';
-import { gaugeFamily } from '../../output/metrics.js';
+import { FAMILIES as F, family, single } from '../../report/families.js';
 
 export interface SourceFigures {
   name: string;
@@ -17,34 +17,25 @@ export function verifyFamilies(
   cycle?: { coverage: number | undefined; lastFullCycleAt: string | undefined },
 ): MetricFamily[] {
   const families = [
-    gaugeFamily(
-      'backup_verify_files_checked',
-      'Files of the snapshot the last verify run re-read and compared with its manifest.',
+    family(
+      F.backup_verify_checked_files,
       sources.map((s) => ({ labels: { source: s.name }, value: s.checked })),
     ),
-    gaugeFamily(
-      'backup_verify_mismatches',
-      'Files differing from the manifest, missing or unreadable: found by the last verify run, or by an earlier one and not found right since.',
+    family(
+      F.backup_verify_mismatches,
       sources.flatMap((s) =>
         s.mismatches === undefined ? [] : [{ labels: { source: s.name }, value: s.mismatches }],
       ),
     ),
   ];
   if (cycle?.coverage !== undefined)
-    families.push(
-      gaugeFamily(
-        'backup_verify_coverage_ratio',
-        "Share of the newest snapshot's files the current rolling-verification cycle has re-read (1: the run ended a cycle).",
-        [{ labels: {}, value: cycle.coverage }],
-      ),
-    );
+    families.push(family(F.backup_verify_coverage_ratio, single(cycle.coverage)));
   if (cycle?.lastFullCycleAt !== undefined)
     families.push(
-      gaugeFamily(
-        'backup_verify_last_full_cycle_timestamp_seconds',
-        'Unix time the last rolling-verification cycle ended, every file of the newest snapshot re-read.',
-        [{ labels: {}, value: Math.round(Date.parse(cycle.lastFullCycleAt) / 1000) }],
+      family(
+        F.backup_verify_last_full_cycle_timestamp_seconds,
+        single(Math.round(Date.parse(cycle.lastFullCycleAt) / 1000)),
       ),
     );
-  return families.filter((family) => family.samples.length > 0);
+  return families.filter((f) => f.samples.length > 0);
 }

@@ -5,6 +5,7 @@ import type { Hop } from '../../checks/received.js';
 import { formatSeconds } from '../../config/duration.js';
 import type { CleanupOutcome } from './mailbox.js';
 import type { ProbeMode } from './options.js';
+import { FAMILIES as F, family, single } from '../../report/families.js';
 
 /** Where a run failed: the label alerts and dashboards split on. */
 export type FailurePhase = 'send' | 'connect' | 'auth' | 'wait' | 'cleanup';
@@ -20,44 +21,24 @@ export interface Trip {
   cleanup?: CleanupOutcome;
 }
 
-const gauge = (name: string, help: string, samples: MetricFamily['samples']): MetricFamily => ({
-  name: `email_roundtrip_${name}`,
-  help,
-  type: 'gauge',
-  policy: 'every-run',
-  samples,
-});
-
 const seconds = (ms: number | undefined) => (ms === undefined ? NaN : ms / 1000);
 
 /** The probe's own families; NaN where a failed run has no figure, so dashboards show a gap, not an old value. */
 function families(trip: Trip): MetricFamily[] {
   const list = [
-    gauge(
-      'duration_seconds',
-      'Round trip of the last run: send accepted to probe seen over IMAP (NaN when it failed).',
-      [{ labels: {}, value: seconds(trip.roundtripMs) }],
-    ),
-    gauge('submit_duration_seconds', 'Time to get the probe accepted by the sending service.', [
-      { labels: {}, value: seconds(trip.submitMs) },
-    ]),
-    gauge('attempts', 'Wait windows used (the window the probe was seen in, or all of them).', [
-      { labels: {}, value: trip.attempts },
-    ]),
-    gauge('failure_info', 'Phase that failed the last run (send, connect, auth, wait, cleanup), or none.', [
-      { labels: { phase: trip.failure?.phase ?? 'none' }, value: 1 },
-    ]),
-    gauge(
-      'hop_delay_seconds',
-      'Delay between consecutive Received headers of the delivered probe.',
+    family(F.email_roundtrip_duration_seconds, single(seconds(trip.roundtripMs))),
+    family(F.email_roundtrip_submit_duration_seconds, single(seconds(trip.submitMs))),
+    family(F.email_roundtrip_attempts, single(trip.attempts)),
+    family(F.email_roundtrip_failure_info, [{ labels: { phase: trip.failure?.phase ?? 'none' }, value: 1 }]),
+    family(
+      F.email_roundtrip_hop_delay_seconds,
       trip.hops.map((hop) => ({
         labels: { hop: String(hop.index), by: hop.by || 'unknown' },
         value: hop.delaySeconds,
       })),
     ),
-    gauge(
-      'auth_result',
-      'Authentication-Results verdicts the receiving server recorded on the probe, 1 per method and result.',
+    family(
+      F.email_roundtrip_auth_result_info,
       Object.entries(trip.auth?.results ?? {}).map(([method, result]) => ({
         labels: { method, result },
         value: 1,
@@ -66,15 +47,11 @@ function families(trip: Trip): MetricFamily[] {
   ];
   if (trip.cleanup) {
     list.push(
-      gauge('stale_deleted', 'Earlier probes older than --stale-after deleted by this run.', [
-        { labels: {}, value: trip.cleanup.staleDeleted },
-      ]),
-      gauge('late_arrivals', 'Earlier probes in the mailbox that arrived after their wait window.', [
-        { labels: {}, value: trip.cleanup.lateArrivals },
-      ]),
+      family(F.email_roundtrip_deleted_stale_probes, single(trip.cleanup.staleDeleted)),
+      family(F.email_roundtrip_late_arrivals, single(trip.cleanup.lateArrivals)),
     );
   }
-  return list.filter((family) => family.samples.length > 0);
+  return list.filter((f) => f.samples.length > 0);
 }
 
 const VERDICT: Record<ProbeMode, [string, string]> = {

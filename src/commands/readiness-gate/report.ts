@@ -1,6 +1,6 @@
 import type { Report } from '../../checks/types.js';
 import { ReportBuilder } from '../../report/builder.js';
-import { gaugeFamily } from '../../output/metrics.js';
+import { FAMILIES as F, family, single } from '../../report/families.js';
 import type { CheckOutcome } from './runner.js';
 
 export function gateReport(
@@ -49,29 +49,23 @@ export function gateReport(
     status: skipped || waiting.length === 0 ? 'pass' : 'fail',
     summary,
     metrics: [
-      gaugeFamily('readiness_gate_skipped', 'Whether the gate was overridden with --skip.', [
-        { labels: {}, value: skipped ? 1 : 0 },
-      ]),
-      gaugeFamily(
-        'readiness_check_success',
-        'Whether the check was ready by the deadline.',
+      family(F.readiness_gate_skipped, single(skipped ? 1 : 0)),
+      family(
+        F.readiness_check_success,
         outcomes.map((o) => ({ labels: { check: o.name }, value: o.ready ? 1 : 0 })),
       ),
-      gaugeFamily(
-        'readiness_check_status_info',
-        'The last verdict of each check, 1 per check: pass, fail (a wrong answer) or error (no answer).',
+      family(
+        F.readiness_check_status_info,
         outcomes.map((o) => ({ labels: { check: o.name, status: o.ready ? 'pass' : o.status }, value: 1 })),
       ),
-      gaugeFamily(
-        'readiness_check_time_to_ready_seconds',
-        'Seconds from the gate start until the check was ready (ready checks only).',
+      family(
+        F.readiness_check_time_to_ready_seconds,
         outcomes
           .filter((o) => o.ready)
           .map((o) => ({ labels: { check: o.name }, value: (o.timeToReadyMs ?? 0) / 1000 })),
       ),
-      gaugeFamily(
-        'readiness_check_attempts',
-        'Attempts the check took.',
+      family(
+        F.readiness_check_attempts,
         outcomes.map((o) => ({ labels: { check: o.name }, value: o.attempts })),
       ),
     ].filter((f) => f.samples.length > 0),

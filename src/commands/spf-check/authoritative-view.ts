@@ -8,7 +8,7 @@ import {
 } from '../../checks/spf/authoritative.js';
 import type { CheckInput } from '../../report/builder.js';
 import type { MetricFamily } from '../../checks/types.js';
-import { gaugeFamily } from '../../output/metrics.js';
+import { FAMILIES as F, family } from '../../report/families.js';
 import type { SpfCheckOptions } from './expectations.js';
 import type { ResolverView } from './view.js';
 
@@ -115,9 +115,7 @@ export function serialWarnings(view: AuthoritativeView): string[] {
 }
 
 export function authoritativeFamily(domain: string, view: AuthoritativeView): MetricFamily {
-  return gaugeFamily(
-    'spf_authoritative_agree',
-    'Whether every name server of the zone, asked directly, serves the record the resolvers serve.',
-    [{ labels: { domain }, value: view.agreement.sameRecord && view.agreement.answered ? 1 : 0 }],
-  );
+  return family(F.spf_authoritative_agree, [
+    { labels: { domain }, value: view.agreement.sameRecord && view.agreement.answered ? 1 : 0 },
+  ]);
 }

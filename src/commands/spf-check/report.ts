@@ -1,5 +1,5 @@
 import { LOOKUP_LIMIT, VOID_LIMIT } from '../../checks/spf/analyze.js';
-import { gaugeFamily } from '../../output/metrics.js';
+import { FAMILIES as F, family, type FamilyDef } from '../../report/families.js';
 import type { MetricFamily, Report, Status } from '../../checks/types.js';
 import type { ReportDestination } from './dmarc-destinations.js';
 import { failingDestinations, type DmarcRecord } from './dmarc.js';
@@ -203,31 +203,19 @@ function dmarcWarnings(views: readonly ResolverView[]): string[] {
 }
 
 export function spfFamilies({ domain, views, authoritative }: DomainViews): MetricFamily[] {
-  const per = (value: (v: ResolverView) => number) =>
-    views.map((v) => ({ labels: { domain, resolver: v.resolver }, value: value(v) }));
+  const per = (def: FamilyDef<'domain' | 'resolver'>, value: (v: ResolverView) => number) =>
+    family(
+      def,
+      views.map((v) => ({ labels: { domain, resolver: v.resolver }, value: value(v) })),
+    );
   const expectations = views[0]?.expectations ?? [];
   return [
-    gaugeFamily(
-      'spf_record_present',
-      'Whether the resolver serves exactly one v=spf1 record.',
-      per((v) => (v.analysis.record ? 1 : 0)),
-    ),
-    gaugeFamily('spf_resolvers_agree', 'Whether every resolver serves the same record.', [
-      { labels: { domain }, value: resolversAgree(views) ? 1 : 0 },
-    ]),
-    gaugeFamily(
-      'spf_dns_lookups',
-      `DNS-mechanism lookups the record tree costs (limit ${LOOKUP_LIMIT}).`,
-      per((v) => v.analysis.lookups),
-    ),
-    gaugeFamily(
-      'spf_void_lookups',
-      `Void lookups in the record tree (limit ${VOID_LIMIT}).`,
-      per((v) => v.analysis.voidLookups),
-    ),
-    gaugeFamily(
-      'spf_expectation_met',
-      'Whether an expectation holds on every resolver.',
+    per(F.spf_record_present, (v) => (v.analysis.record ? 1 : 0)),
+    family(F.spf_resolvers_agree, [{ labels: { domain }, value: resolversAgree(views) ? 1 : 0 }]),
+    per(F.spf_dns_lookups, (v) => v.analysis.lookups),
+    per(F.spf_void_lookups, (v) => v.analysis.voidLookups),
+    family(
+      F.spf_expectation_met,
       expectations.map((e, i) => ({
         labels: { domain, expectation: e.label },
         value: views.every((v) => v.expectations[i]?.met) ? 1 : 0,
