@@ -42,6 +42,33 @@ function commandValues(
   return values as ValuesOf<readonly OptionDef[], readonly ArgDef[]>;
 }
 
+/**
+ * What a run of the command is given: its config-file section, its options and the global
+ * settings, resolved (flag, env, config file, default) and checked; a usage error before anything runs.
+ */
+export async function resolveRun(spec: CommandSpec, cmd: Command, program: Command, env: NodeJS.ProcessEnv) {
+  const configPath = program.opts<{ config?: string }>().config;
+  const configKey = spec.configKey ?? spec.name;
+  // YAML and the schemas load only for runs that read a config file.
+  let config: ConfigFile = {};
+  if (configPath) {
+    const [{ loadConfigFile }, { otherSections, sectionSchema }, { commandSpecs }] = await Promise.all([
+      import('../config/load.js'),
+      import('../config/section.js'),
+      import('../commands/index.js'),
+    ]);
+    const extra = await spec.sectionEntries?.();
+    config = await loadConfigFile(configPath, {
+      ...otherSections(commandSpecs, configKey),
+      [configKey]: sectionSchema(spec.options, extra),
+    });
+  }
+  const section = config[configKey] as Record<string, unknown> | undefined;
+  const options = commandValues(spec, cmd, section, env);
+  const globals = resolveGlobals(program, config, env, spec.defaultJob);
+  return { configKey, section, options, globals };
+}
+
 /** Config, deadline, run, render, push: the same sequence for every subcommand. */
 export async function runCommand(
   spec: CommandSpec,
@@ -49,21 +76,7 @@ export async function runCommand(
   program: Command,
   io: CliIo,
 ): Promise<number> {
-  const configPath = program.opts<{ config?: string }>().config;
-  const configKey = spec.configKey ?? spec.name;
-  // YAML and the schemas load only for runs that read a config file.
-  let config: ConfigFile = {};
-  if (configPath) {
-    const [{ loadConfigFile }, { sectionSchema }] = await Promise.all([
-      import('../config/load.js'),
-      import('../config/section.js'),
-    ]);
-    const extra = await spec.sectionEntries?.();
-    config = await loadConfigFile(configPath, { [configKey]: sectionSchema(spec.options, extra) });
-  }
-  const section = config[configKey] as Record<string, unknown> | undefined;
-  const options = commandValues(spec, cmd, section, io.env);
-  const globals = resolveGlobals(program, config, io.env, spec.defaultJob);
+  const { configKey, section, options, globals } = await resolveRun(spec, cmd, program, io.env);
   const stderrTty = io.stderr.isTTY === true;
   const log = createLogger({
     write: (line) => io.stderr.write(line),

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import type { CommandSpec } from '../cli/command-spec.js';
 import type { OptionDef } from '../cli/option-defs.js';
 import { DURATION_EXPECTED, parseDuration } from './duration.js';
 import { isHttpUrl, LABEL_NAME } from './names.js';
@@ -68,6 +69,19 @@ export function sectionSchema(
   extra: Record<string, v.GenericSchema> = {},
 ): v.GenericSchema {
   return v.optional(v.strictObject({ ...optionEntries(defs), ...extra }));
+}
+
+/** Every subcommand's config-file key, subcommands of subcommands included. */
+const configKeys = (specs: readonly CommandSpec[]): string[] =>
+  specs.flatMap((spec) => [spec.configKey ?? spec.name, ...configKeys(spec.subcommands ?? [])]);
+
+/**
+ * The sections of the other subcommands a shared file holds (one ConfigMap for every job): taken
+ * as they are, each is checked when its own command runs; any other unknown key is still refused.
+ */
+export function otherSections(specs: readonly CommandSpec[], own: string): Record<string, v.GenericSchema> {
+  const others = configKeys(specs).filter((key) => key !== own);
+  return Object.fromEntries(others.map((key) => [key, v.optional(v.unknown())]));
 }
 
 /** A list whose items' names must differ: "<what> names that are unique". */

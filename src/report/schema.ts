@@ -416,6 +416,10 @@ export const detailsSchema = v.variant('kind', [
     rsyncExit: v.number(),
     /** rsync's --stats figures; absent when rsync failed before printing them. */
     stats: v.optional(rsyncStats),
+    /** Source paths rsync could not read (rsync exit 23), with owner and mode where known. */
+    unreadable: v.optional(
+      v.array(v.strictObject({ path: text, uid: v.optional(count), mode: v.optional(text) })),
+    ),
   }),
   v.strictObject({
     kind: v.literal('backup-guard'),

@@ -3,6 +3,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
 import { parseConfig } from '../../src/config/load.js';
+import { otherSections, sectionSchema } from '../../src/config/section.js';
+import { commandSpecs } from '../../src/commands/index.js';
+import { spfCheck } from '../../src/commands/spf-check/spec.js';
 
 const dir = join(import.meta.dirname, '../../fixtures/config');
 
@@ -19,6 +22,23 @@ describe('config files', () => {
       quiet: true,
       color: false,
     });
+  });
+
+  it("one file for every job: other subcommands' sections pass, its own and unknown keys are checked", () => {
+    const sections = {
+      ...otherSections(commandSpecs, 'spf-check'),
+      'spf-check': sectionSchema(spfCheck.options),
+    };
+    const shared =
+      'probe-roundtrip: { attempts: 15 }\nbackup-rsync-verify: { sample: 10 }\nspf-check: { dmarc: true }\n';
+    expect(parseConfig(shared, 'shared.yaml', sections)).toMatchObject({ 'spf-check': { dmarc: true } });
+    const fail = (text: string) => () => parseConfig(text, 'shared.yaml', sections);
+    expect(fail(`${shared}probe-roundtrp: {}\n`)).toThrow(
+      'shared.yaml: probe-roundtrp: expected no such key (unknown keys are rejected), got "probe-roundtrp"',
+    );
+    expect(fail('spf-check: { dmarcc: true }\n')).toThrow(
+      'shared.yaml: spf-check.dmarcc: expected no such key',
+    );
   });
 
   it('treats an empty file as no settings', () => {

@@ -17,6 +17,7 @@ import { RSYNC_OUT_FORMAT } from './listing.js';
 import { partition } from './partition.js';
 import { algorithmOf, MANIFEST_ALGORITHM } from './manifest.js';
 import { snapshotChecksums } from './snapshot-manifest.js';
+import { describeUnreadable, unreadablePaths, unreadableSummary } from './unreadable.js';
 import { type Churn, changedRatio, manifestChurn } from './churn.js';
 import { backupFamilies } from './metrics.js';
 import { retain, retentionDate, type RetentionRules } from './retention.js';
@@ -270,16 +271,19 @@ async function backupSource(
     ...(stats ? { stats } : {}),
   };
   if (verdict === 'fail' || !stats) {
+    const unreadable = ctx.signal.aborted ? [] : await describeUnreadable(unreadablePaths(result.stderr));
     report.check({
       name,
       status: 'fail',
       summary: ctx.signal.aborted
         ? `stopped: ${stopReason(ctx.signal)}`
-        : verdict === 'fail'
-          ? describeRsync(result)
-          : 'rsync printed no --stats summary',
+        : unreadable.length
+          ? unreadableSummary(result.code, unreadable, process.getuid?.())
+          : verdict === 'fail'
+            ? describeRsync(result)
+            : 'rsync printed no --stats summary',
       since,
-      details,
+      details: { ...details, ...(unreadable.length ? { unreadable } : {}) },
     });
     return [];
   }
