@@ -8,6 +8,36 @@ export function labGateEnv(lab: Lab): Record<string, string> {
     SMTP_PASSWORD: lab.users[0]?.password ?? '',
     REDIS_PASSWORD: lab.redis.password,
     PG_PASSWORD: lab.postgres.password,
+    GATE_MAIL_PASSWORD: lab.users[4]?.password ?? '',
+  };
+}
+
+/**
+ * A mail round trip of the lab's gate mailbox to itself: submission with STARTTLS and AUTH,
+ * IMAPS, both verified against the lab CA; a mailbox of its own, so it runs beside the probe tests.
+ */
+export function labRoundtripCheck(lab: Lab) {
+  const user = lab.users[4]?.address ?? '';
+  return {
+    name: 'roundtrip',
+    kind: 'mail-roundtrip',
+    from: user,
+    to: user,
+    smtp: {
+      host: '127.0.0.1',
+      port: lab.smtp.submissionPort,
+      tls: 'starttls',
+      user,
+      'password-env': 'GATE_MAIL_PASSWORD',
+    },
+    imap: {
+      host: '127.0.0.1',
+      port: lab.imap.imapsPort,
+      tls: 'implicit',
+      user,
+      'password-env': 'GATE_MAIL_PASSWORD',
+    },
+    'ca-file': lab.caFile,
   };
 }
 

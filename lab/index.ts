@@ -127,8 +127,9 @@ export async function startLab(options: { dir?: string } = {}): Promise<Lab> {
       { address: `backup@${domain}`, password: secret() },
       { address: `restore@${domain}`, password: secret() },
       { address: `sink@${domain}`, password: secret() },
-      // The promtool test's own mailbox: no other test empties it under a running probe.
+      // The promtool test's and the gate's own mailboxes: no other test empties them under a running probe.
       { address: `metrics@${domain}`, password: secret() },
+      { address: `gate@${domain}`, password: secret() },
     ];
     // One port for both Knots: spf.test's ns1 (127.0.0.1) and ns2 (127.0.0.2) then differ
     // only by address, so the zone's NS set leads to both.

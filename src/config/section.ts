@@ -23,7 +23,8 @@ export const port = v.pipe(
   v.minValue(1, 'a port from 1 to 65535'),
   v.maxValue(65535, 'a port from 1 to 65535'),
 );
-const count = v.pipe(
+/** A positive whole number: a flag of kind count, a gate check's successes. */
+export const count = v.pipe(
   v.number('a whole number >= 1'),
   v.integer('a whole number >= 1'),
   v.minValue(1, 'a whole number >= 1'),

@@ -46,3 +46,13 @@ export function createLogger(options: LoggerOptions): Logger {
     debug: (m) => emit('debug', m),
   };
 }
+
+/** Lines of one part of a run (a gate check), each led by its name. */
+export function taggedLogger(log: Logger, tag: string): Logger {
+  return {
+    error: (m) => log.error(`${tag}: ${m}`),
+    warn: (m) => log.warn(`${tag}: ${m}`),
+    info: (m) => log.info(`${tag}: ${m}`),
+    debug: (m) => log.debug(`${tag}: ${m}`),
+  };
+}

@@ -26,6 +26,15 @@ export function lineProgress(log: Logger): Progress {
   };
 }
 
+/** No progress at all: for the steps of a run that reports as one task of another's (a gate check's probe). */
+export const silentProgress: Progress = {
+  live: false,
+  begin: () => undefined,
+  update: () => undefined,
+  end: () => undefined,
+  close: () => Promise.resolve(),
+};
+
 export interface ProgressOptions {
   log: Logger;
   title: string;

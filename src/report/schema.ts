@@ -102,6 +102,16 @@ const dnsStep = v.strictObject({
 
 const spfResult = v.picklist(['pass', 'fail', 'softfail', 'neutral', 'none', 'permerror', 'temperror']);
 
+const banner = v.strictObject({
+  kind: v.literal('banner'),
+  host: text,
+  port: count,
+  protocol: text,
+  tls: v.boolean(),
+  line: v.optional(text),
+  error: v.optional(text),
+});
+
 /** What a protocol check found on its last attempt: the evidence a gate check keeps too. */
 /** A container of a rollout's new revision that will not heal, and what the cluster said about it. */
 const podProblem = v.strictObject({
@@ -118,15 +128,7 @@ const podProblem = v.strictObject({
 
 const protocolDetails = [
   v.strictObject({ kind: v.literal('command'), ...commandRun }),
-  v.strictObject({
-    kind: v.literal('banner'),
-    host: text,
-    port: count,
-    protocol: text,
-    tls: v.boolean(),
-    line: v.optional(text),
-    error: v.optional(text),
-  }),
+  banner,
   v.strictObject({
     kind: v.literal('mailbox'),
     host: text,
@@ -395,6 +397,77 @@ const spfDetails = [
   }),
 ] as const;
 
+/** The steps of a mail round trip: probe-roundtrip's checks, and a gate mail-roundtrip check's evidence. */
+const probeDetails = [
+  v.strictObject({
+    kind: v.literal('probe-send'),
+    via: v.picklist(['smtp', 'brevo', 'ses']),
+    target: text,
+    tag: text,
+    response: v.optional(text),
+    submitMs: v.optional(milliseconds),
+  }),
+  v.strictObject({
+    kind: v.literal('probe-wait'),
+    tag: text,
+    windows: count,
+    searches: count,
+    acceptedAt: timestamp,
+    seenAt: v.optional(timestamp),
+    uid: v.optional(count),
+    internalDate: v.optional(timestamp),
+    roundtripMs: v.optional(milliseconds),
+    hops: v.array(hop),
+    /** The receiving server's Authentication-Results verdicts, method -> result. */
+    auth: v.nullable(v.strictObject({ authservId: text, results: v.record(v.string(), v.string()) })),
+  }),
+  v.strictObject({
+    kind: v.literal('probe-cleanup'),
+    probeDeleted: v.boolean(),
+    staleDeleted: count,
+    lateArrivals: count,
+    expunged: v.boolean(),
+  }),
+] as const;
+
+/** One domain of spf-check as one check: a run of several domains, a gate spf check's evidence. */
+const spfDomain = v.strictObject({
+  kind: v.literal('spf-domain'),
+  domain: text,
+  /** Whether every resolver serves the same record (true with one resolver). */
+  agree: v.boolean(),
+  /** The most any resolver's view of the tree costs. */
+  lookups: count,
+  voidLookups: count,
+  /** The qualifier of the all that ends evaluation; absent: none (neutral) or no record. */
+  all: v.optional(text),
+  expectations: v.strictObject({ met: count, total: count }),
+  /** The checks a run of this domain alone reports (record@<resolver>, agreement, expect ...). */
+  checks: v.array(
+    v.strictObject({
+      name: text,
+      status: statusSchema,
+      summary: text,
+      durationMs: milliseconds,
+      details: v.variant('kind', spfDetails),
+    }),
+  ),
+});
+
+/** haproxy-bootstrap verify as one check: every frontend's banner, the gate's haproxy-frontends evidence. */
+const haproxyFrontends = v.strictObject({
+  kind: v.literal('haproxy-frontends'),
+  frontends: v.array(
+    v.strictObject({
+      frontend: text,
+      backend: text,
+      status: statusSchema,
+      summary: text,
+      banner: v.optional(banner),
+    }),
+  ),
+});
+
 export const detailsSchema = v.variant('kind', [
   ...protocolDetails,
   v.strictObject({ kind: v.literal('hook'), ...commandRun }),
@@ -534,35 +607,7 @@ export const detailsSchema = v.variant('kind', [
       }),
     ),
   }),
-  v.strictObject({
-    kind: v.literal('probe-send'),
-    via: v.picklist(['smtp', 'brevo', 'ses']),
-    target: text,
-    tag: text,
-    response: v.optional(text),
-    submitMs: v.optional(milliseconds),
-  }),
-  v.strictObject({
-    kind: v.literal('probe-wait'),
-    tag: text,
-    windows: count,
-    searches: count,
-    acceptedAt: timestamp,
-    seenAt: v.optional(timestamp),
-    uid: v.optional(count),
-    internalDate: v.optional(timestamp),
-    roundtripMs: v.optional(milliseconds),
-    hops: v.array(hop),
-    /** The receiving server's Authentication-Results verdicts, method -> result. */
-    auth: v.nullable(v.strictObject({ authservId: text, results: v.record(v.string(), v.string()) })),
-  }),
-  v.strictObject({
-    kind: v.literal('probe-cleanup'),
-    probeDeleted: v.boolean(),
-    staleDeleted: count,
-    lateArrivals: count,
-    expunged: v.boolean(),
-  }),
+  ...probeDetails,
   v.strictObject({
     kind: v.literal('gate-check'),
     /** The check's kind in the gate file: http, smtp, kubernetes-rollout ... */
@@ -574,32 +619,16 @@ export const detailsSchema = v.variant('kind', [
     timeToReadyMs: v.optional(milliseconds),
     /** The passing attempt's words, or the last failure's. */
     last: text,
+    /** Passing attempts in a row at the end, and how many the check needs (its successes) to be ready. */
+    consecutive: v.optional(v.strictObject({ reached: count, required: count })),
     /** The last attempt's data, when its kind of check gives any. */
-    evidence: v.optional(v.variant('kind', [...protocolDetails])),
-  }),
-  ...spfDetails,
-  v.strictObject({
-    kind: v.literal('spf-domain'),
-    domain: text,
-    /** Whether every resolver serves the same record (true with one resolver). */
-    agree: v.boolean(),
-    /** The most any resolver's view of the tree costs. */
-    lookups: count,
-    voidLookups: count,
-    /** The qualifier of the all that ends evaluation; absent: none (neutral) or no record. */
-    all: v.optional(text),
-    expectations: v.strictObject({ met: count, total: count }),
-    /** The checks a run of this domain alone reports (record@<resolver>, agreement, expect ...). */
-    checks: v.array(
-      v.strictObject({
-        name: text,
-        status: statusSchema,
-        summary: text,
-        durationMs: milliseconds,
-        details: v.variant('kind', spfDetails),
-      }),
+    evidence: v.optional(
+      v.variant('kind', [...protocolDetails, ...probeDetails, spfDomain, haproxyFrontends]),
     ),
   }),
+  ...spfDetails,
+  spfDomain,
+  haproxyFrontends,
 ]);
 
 export const checkSchema = v.strictObject({

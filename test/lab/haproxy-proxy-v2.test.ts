@@ -1,26 +1,16 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
-import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { stringify } from 'yaml';
 import type { Report } from '../../src/checks/types.js';
 import { mailops, until } from '../helpers/cli.js';
-import { tempDir } from '../helpers/scratch.js';
+import { bootstrappedHaproxy } from '../helpers/haproxy.js';
 
 const lab = inject('lab');
 /** The "real client": a loopback address other than HAProxy's own 127.0.0.1. */
 const CLIENT = '127.0.0.5';
 let haproxy: ChildProcess | undefined;
 afterAll(() => haproxy?.kill('SIGTERM'));
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 /** A client conversation from CLIENT: read a greeting, send lines, read until the pattern. */
 function converse(port: number, lines: string[], done: RegExp): Promise<string> {
@@ -47,41 +37,10 @@ function converse(port: number, lines: string[], done: RegExp): Promise<string> 
 
 describe('haproxy-bootstrap end to end: real HAProxy, PROXY v2 to Postfix postscreen and Dovecot', () => {
   it('delivers the real client address to postscreen and Dovecot, and verify checks every frontend', async () => {
-    const [smtpPort, imapPort, deadPort] = [await freePort(), await freePort(), await freePort()];
-    const dir = tempDir('haproxy-e2e');
-    const backends = [
-      {
-        name: 'postscreen',
-        check: { type: 'tcp', interval: '2m' },
-        servers: [{ name: 'postfix', address: '127.0.0.1', port: lab.smtp.proxiedPort }],
-      },
-      { name: 'dovecot', servers: [{ name: 'dovecot', address: '127.0.0.1', port: lab.imap.proxiedPort }] },
-      { name: 'gone', servers: [{ name: 'nobody', address: '127.0.0.1', port: 1 }] },
-    ];
-    const frontends = [
-      {
-        name: 'smtp_in',
-        bind: { address: '127.0.0.1', port: smtpPort },
-        protocol: 'smtp',
-        backend: 'postscreen',
-      },
-      {
-        name: 'imap_in',
-        bind: { address: '127.0.0.1', port: imapPort },
-        protocol: 'imap',
-        backend: 'dovecot',
-      },
-      { name: 'dead_in', bind: { address: '127.0.0.1', port: deadPort }, protocol: 'smtp', backend: 'gone' },
-    ];
-    const fullSpec = join(dir, 'spec.yaml');
-    const liveSpec = join(dir, 'live.yaml');
-    writeFileSync(fullSpec, stringify({ backends, frontends }));
-    writeFileSync(liveSpec, stringify({ backends: backends.slice(0, 2), frontends: frontends.slice(0, 2) }));
-    const cfg = join(dir, 'haproxy.cfg');
-    const bootstrap = await mailops(['haproxy-bootstrap', '--spec', fullSpec, '--file', cfg]);
-    expect(bootstrap.exitCode, bootstrap.stderr).toBe(0);
-
-    haproxy = spawn('/usr/sbin/haproxy', ['-db', '-f', cfg], { stdio: 'ignore' });
+    const started = await bootstrappedHaproxy(lab, 'haproxy-e2e');
+    haproxy = started.haproxy;
+    const { full: fullSpec, live: liveSpec } = started;
+    const { smtp: smtpPort, imap: imapPort, dead: deadPort } = started.ports;
     const verify = async (spec: string) => {
       const run = await mailops([
         'haproxy-bootstrap',

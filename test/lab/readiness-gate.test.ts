@@ -134,6 +134,40 @@ describe('readiness-gate against the lab', () => {
     );
   });
 
+  it('successes: a flapping check is ready only after that many passes in a row, a failure starting the count again', async () => {
+    const answers = [200, 503, 200, 200, 200];
+    let served = 0;
+    const url = await httpServer(() => ({
+      status: answers[Math.min(served++, answers.length - 1)]!,
+      body: {},
+    }));
+    const run = await gate([{ name: 'flapping', kind: 'http', url, successes: 3 }], ['--timeout', '20s']);
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.check('flapping')?.attempts).toBe(5);
+    expect(run.check('flapping')?.summary).toBe(`GET ${url}: as expected (3 passes in a row)`);
+    expect(run.check('flapping')?.details).toMatchObject({ consecutive: { reached: 3, required: 3 } });
+
+    let toggle = 0;
+    const never = await httpServer(() => ({ status: toggle++ % 2 ? 503 : 200, body: { state: 'flapping' } }));
+    const flaps = await gate(
+      [{ name: 'flapping', kind: 'http', url: never, successes: 2 }],
+      ['--timeout', '3s'],
+    );
+    expect(flaps.exitCode).toBe(1);
+    expect(flaps.check('flapping')?.status).toBe('fail');
+    // The last failure is the reason given, whether a pass followed it or not.
+    expect(flaps.check('flapping')?.summary).toMatch(
+      /^not ready at the deadline, [01] of 2 passes in a row: http:\/\/127\.0\.0\.1:\d+: HTTP 503, expected 200: \{"state":"flapping"\}$/,
+    );
+    expect(flaps.check('flapping')?.attempts).toBeGreaterThan(2);
+
+    const zero = await gate([{ name: 'a', kind: 'tcp', host: '127.0.0.1', port: 1, successes: 0 }]);
+    expect(zero.exitCode).toBe(2);
+    expect(zero.stderr.trim()).toBe(
+      `mailops: ${zero.file}: readiness-gate.checks[0].successes: expected a whole number >= 1, got 0`,
+    );
+  });
+
   it('fails at the one deadline and names the check that never became ready', async () => {
     const url = await httpServer(() => ({ status: 200, body: {} }));
     const run = await gate(

@@ -87,9 +87,9 @@ export type BootstrapSpec = v.InferOutput<typeof bootstrapSpecSchema>;
 export type Backend = BootstrapSpec['backends'][number];
 export type Frontend = BootstrapSpec['frontends'][number];
 
-/** Reads and validates a spec file: one line per problem, exit 2. */
-export async function loadSpec(file: string): Promise<BootstrapSpec> {
-  const text = await readText(file, '--spec', 'a readable YAML file');
+/** Reads and validates a spec file: one line per problem, exit 2; `field` is where it was named. */
+export async function loadSpec(file: string, field = '--spec'): Promise<BootstrapSpec> {
+  const text = await readText(file, field, 'a readable YAML file');
   return validate(bootstrapSpecSchema, parseYaml(text, file), file);
 }
 

@@ -34,21 +34,73 @@ export interface ProbeOptions {
   authservId: string | undefined;
 }
 
+const MAIL_ADDRESS = /^[^\s@]+@[^\s@]+$/;
+
+/** An address the probe can be sent from or to (not RFC 5322 in full: a typo's guard). */
+export const isMailAddress = (value: string) => MAIL_ADDRESS.test(value);
+
 function address(value: string, flag: string): string {
-  if (!/^[^\s@]+@[^\s@]+$/.test(value))
+  if (!isMailAddress(value))
     throw new UsageError(`${flag}: expected a mail address, got ${describeValue(value)}`);
   return value;
 }
 
-const tlsFor = (given: TlsMode | undefined, port: number, implicitPort: number): TlsMode =>
-  given ?? (port === implicitPort ? 'implicit' : 'starttls');
+/** The certificates both sides are verified against: a CA bundle read, or none at all (insecure). */
+export interface Trust {
+  ca: string | undefined;
+  insecure: boolean;
+}
 
-async function parseSender(
-  values: ProbeValues,
+/** A mail server as given; tlsField is where its TLS mode is set, for the fix a mismatch names. */
+interface ServerGiven {
+  host: string;
+  port: number;
+  tls: TlsMode | undefined;
+  tlsField: string;
+}
+
+/** The TLS mode defaults by port: implicit on the implicit-TLS port (465, 993), else STARTTLS. */
+const server = (given: ServerGiven, implicitPort: number, trust: Trust) => ({
+  host: given.host,
+  port: given.port,
+  tls: given.tls ?? (given.port === implicitPort ? 'implicit' : 'starttls'),
+  ...(trust.ca ? { ca: trust.ca } : {}),
+  insecure: trust.insecure,
+  tlsFix: tlsModeFix(given.tlsField),
+});
+
+/** The SMTP sender, its password already read; the credentials are registered for redaction. */
+export function smtpSender(
+  given: ServerGiven & { user?: string | undefined; password?: string | undefined },
+  trust: Trust,
+): Sender {
+  const { user, password } = given;
+  if (user) registerCredentials(user, password);
+  return { via: 'smtp', smtp: { ...server(given, 465, trust), ...(user ? { user, password } : {}) } };
+}
+
+/** SES with the AWS credential chain, whose secrets (from the env) are registered for redaction. */
+export function sesSender(
+  given: { region: string | undefined; endpoint: string | undefined; field: string },
   env: NodeJS.ProcessEnv,
-  ca: string | undefined,
-  insecure: boolean,
-): Promise<Sender> {
+): Sender {
+  registerSecret(env.AWS_SECRET_ACCESS_KEY);
+  registerSecret(env.AWS_SESSION_TOKEN);
+  const region = given.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+  if (!region) throw new UsageError(`${given.field}: expected an AWS region (or AWS_REGION), got nothing`);
+  return { via: 'ses', ses: { region, ...(given.endpoint ? { endpoint: given.endpoint } : {}) } };
+}
+
+/** The mailbox's server, its password already read; the credentials are registered for redaction. */
+export function imapEndpoint(
+  given: ServerGiven & { user: string; password: string },
+  trust: Trust,
+): ImapEndpoint {
+  registerCredentials(given.user, given.password);
+  return { ...server(given, 993, trust), user: given.user, password: given.password };
+}
+
+async function parseSender(values: ProbeValues, env: NodeJS.ProcessEnv, trust: Trust): Promise<Sender> {
   const via = values['send-via'];
   if (via === 'brevo') {
     const apiKey = await readSecret({
@@ -63,14 +115,11 @@ async function parseSender(
       );
     return { via, brevo: { url: values['brevo-url'], apiKey } };
   }
-  if (via === 'ses') {
-    registerSecret(env.AWS_SECRET_ACCESS_KEY);
-    registerSecret(env.AWS_SESSION_TOKEN);
-    const region = values['ses-region'] ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
-    if (!region) throw new UsageError('--ses-region: expected an AWS region (or AWS_REGION), got nothing');
-    const endpoint = values['ses-endpoint'];
-    return { via, ses: { region, ...(endpoint ? { endpoint } : {}) } };
-  }
+  if (via === 'ses')
+    return sesSender(
+      { region: values['ses-region'], endpoint: values['ses-endpoint'], field: '--ses-region' },
+      env,
+    );
   const host = values['smtp-host'];
   if (!host) throw new UsageError('--smtp-host: expected the SMTP server host, got nothing');
   const user = values['smtp-user'];
@@ -85,28 +134,15 @@ async function parseSender(
       'MAILOPS_SMTP_PASSWORD: expected the SMTP password for --smtp-user (or --smtp-password-file), got nothing',
     );
   }
-  if (user) registerCredentials(user, password);
   const port = values['smtp-port'];
-  return {
-    via: 'smtp',
-    smtp: {
-      host,
-      port,
-      tls: tlsFor(values['smtp-tls'], port, 465),
-      ...(user ? { user, password } : {}),
-      ...(ca ? { ca } : {}),
-      insecure,
-      tlsFix: tlsModeFix('--smtp-tls'),
-    },
-  };
+  return smtpSender({ host, port, tls: values['smtp-tls'], tlsField: '--smtp-tls', user, password }, trust);
 }
 
 /** Checks what a probe needs before anything is sent; every gap is a one-line usage error. */
 export async function parseProbeOptions(values: ProbeValues, env: NodeJS.ProcessEnv): Promise<ProbeOptions> {
   const from = address(values.from, '--from');
   const to = address(values.to, '--to');
-  const insecure = values.insecure;
-  const ca = await readCaFile(values['ca-file'], '--ca-file');
+  const trust: Trust = { ca: await readCaFile(values['ca-file'], '--ca-file'), insecure: values.insecure };
   const imapPassword = await readSecret({
     env,
     envName: 'MAILOPS_IMAP_PASSWORD',
@@ -122,25 +158,23 @@ export async function parseProbeOptions(values: ProbeValues, env: NodeJS.Process
     throw new UsageError('--dry-run, --verify-only: expected at most one, got both');
   }
   const mode: ProbeMode = values['dry-run'] ? 'dry-run' : values['verify-only'] ? 'verify-only' : 'probe';
-  const sender = await parseSender(values, env, ca, insecure);
-  const imapPort = values['imap-port'];
-  const imapUser = values['imap-user'];
-  registerCredentials(imapUser, imapPassword);
+  const sender = await parseSender(values, env, trust);
   return {
     mode,
     sender,
     from,
     to,
-    imap: {
-      host: values['imap-host'],
-      port: imapPort,
-      tls: tlsFor(values['imap-tls'], imapPort, 993),
-      user: imapUser,
-      password: imapPassword,
-      ...(ca ? { ca } : {}),
-      insecure,
-      tlsFix: tlsModeFix('--imap-tls'),
-    },
+    imap: imapEndpoint(
+      {
+        host: values['imap-host'],
+        port: values['imap-port'],
+        tls: values['imap-tls'],
+        tlsField: '--imap-tls',
+        user: values['imap-user'],
+        password: imapPassword,
+      },
+      trust,
+    ),
     mailbox: values['imap-mailbox'],
     attempts: values.attempts,
     intervalMs: values.interval,

@@ -60,11 +60,8 @@ const VERDICT: Record<ProbeMode, [string, string]> = {
   'verify-only': ['Verify SUCCESS: IMAP login and mailbox work', 'Verify FAILED'],
 };
 
-/**
- * The report of a run. Dry runs and verifications are checks of one side only:
- * their metrics are shown but never pushed, so they cannot touch the alerts.
- */
-export function buildReport(trip: Trip, report: ReportBuilder, mode: ProbeMode): Report {
+/** Whether a run passed, in one line: "Round-trip SUCCESS in 1.2s", "Round-trip FAILED at auth: ...". */
+export function tripVerdict(trip: Trip, mode: ProbeMode): { passed: boolean; summary: string } {
   const [good, bad] = VERDICT[mode];
   const passed = trip.failure === undefined && (mode !== 'probe' || trip.roundtripMs !== undefined);
   const summary = passed
@@ -72,6 +69,15 @@ export function buildReport(trip: Trip, report: ReportBuilder, mode: ProbeMode):
       ? `${good} in ${formatSeconds(trip.roundtripMs ?? 0)}`
       : good
     : `${bad} at ${trip.failure?.phase ?? 'wait'}: ${trip.failure?.reason ?? 'unknown'}`;
+  return { passed, summary };
+}
+
+/**
+ * The report of a run. Dry runs and verifications are checks of one side only:
+ * their metrics are shown but never pushed, so they cannot touch the alerts.
+ */
+export function buildReport(trip: Trip, report: ReportBuilder, mode: ProbeMode): Report {
+  const { passed, summary } = tripVerdict(trip, mode);
   return report.finish({
     status: passed ? 'pass' : 'fail',
     summary,

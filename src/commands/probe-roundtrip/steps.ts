@@ -17,7 +17,7 @@ import { TAG_HEADER } from './tag.js';
 /** What every step of one run shares. */
 export interface ProbeRun {
   opts: ProbeOptions;
-  ctx: RunContext;
+  ctx: Pick<RunContext, 'signal' | 'log' | 'progress'>;
   trip: Trip;
   report: ReportBuilder;
   watcher: MailboxWatcher;

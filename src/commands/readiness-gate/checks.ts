@@ -17,9 +17,10 @@ import { smtpCheck } from '../../checks/smtp.js';
 import { tcpCheck } from '../../checks/tcp.js';
 import { tlsCheck } from '../../checks/tls.js';
 import { tlsModeFix } from '../../checks/tls-mismatch.js';
-import { readCaFile, readSecret } from '../../config/secrets.js';
 import { UsageError } from '../../errors.js';
 import { registerCredentials, registerSecret } from '../../output/redact.js';
+import type { Logger } from '../../output/log.js';
+import { ca, password } from './check-inputs.js';
 import type { CheckSpec, KindOf } from './schema.js';
 
 /** A check ready to attempt: what its spec names read and checked once, before the first attempt. */
@@ -27,36 +28,6 @@ export type Attempt = (ctx: CheckContext) => Promise<Outcome>;
 
 /** How a check of the gate file is told to change its TLS mode. */
 const GATE_TLS_FIX = tlsModeFix('tls:');
-
-/**
- * A check's password from its password-env variable or password-file, registered for redaction
- * with the tokens a server could quote back. A password-env naming a variable that is not set is
- * a config error: the check would otherwise try without a password and fail only at the deadline.
- */
-async function password(
-  spec: {
-    name: string;
-    user?: string | undefined;
-    'password-env'?: string | undefined;
-    'password-file'?: string | undefined;
-  },
-  env: NodeJS.ProcessEnv,
-): Promise<string | undefined> {
-  const variable = spec['password-env'];
-  if (variable && !spec['password-file'] && !env[variable])
-    throw new UsageError(`checks.${spec.name}.password-env: expected ${variable} to be set, got nothing`);
-  const value = await readSecret({
-    env,
-    envName: variable ?? '',
-    file: spec['password-file'],
-    fileFlag: `checks.${spec.name}.password-file`,
-  });
-  registerCredentials(spec.user ?? '', value);
-  return value;
-}
-
-const ca = (spec: { name: string; 'ca-file'?: string | undefined }, field = 'ca-file') =>
-  readCaFile(spec['ca-file'], `checks.${spec.name}.${field}`);
 
 /** Headers with the values of headers-from-env, registered as secrets; URL userinfo as HTTP Basic. */
 function httpHeaders(spec: KindOf<'http'>, env: NodeJS.ProcessEnv): Record<string, string> {
@@ -97,13 +68,15 @@ async function mailEndpoint(spec: KindOf<'smtp'> | KindOf<'imap'>, env: NodeJS.P
   };
 }
 
-/** What the checks of one gate run share: one Kubernetes client per kubeconfig and context. */
+/** What the checks of one gate run share: one Kubernetes client per kubeconfig and context, and the log. */
 export interface Shared {
   kube(spec: { kubeconfig?: string | undefined; context?: string | undefined }): Promise<KubeClient>;
+  /** Takes what a check has to say between its attempts. */
+  log: Logger;
 }
 
 /** Clients shared by every check of a run, their answers kept for one interval (KubeSharing). */
-export function sharedClients(env: NodeJS.ProcessEnv, sharing: KubeSharing): Shared {
+export function sharedClients(env: NodeJS.ProcessEnv, sharing: KubeSharing, log: Logger): Shared {
   const clients = new Map<string, Promise<KubeClient>>();
   return {
     kube(spec) {
@@ -115,16 +88,18 @@ export function sharedClients(env: NodeJS.ProcessEnv, sharing: KubeSharing): Sha
       }
       return client;
     },
+    log,
   };
 }
 
-type Declarations = {
-  [K in CheckSpec['kind']]: (
-    spec: KindOf<K>,
-    env: NodeJS.ProcessEnv,
-    shared: Shared,
-  ) => Promise<Attempt> | Attempt;
-};
+/** How a kind's spec becomes an attempt. */
+export type Declaration<K extends CheckSpec['kind']> = (
+  spec: KindOf<K>,
+  env: NodeJS.ProcessEnv,
+  shared: Shared,
+) => Promise<Attempt> | Attempt;
+
+type Declarations = { [K in CheckSpec['kind']]: Declaration<K> };
 
 const DECLARATIONS: Declarations = {
   tcp: (spec) => (ctx) => tcpCheck({ host: spec.host, port: spec.port }, ctx),
@@ -255,11 +230,15 @@ const DECLARATIONS: Declarations = {
     };
     return (ctx) => kubeStatusCheck(options, ctx);
   },
+  // Loaded only by a gate that has them: they bring the other subcommands' code along.
+  'mail-roundtrip': async (spec, env, shared) =>
+    (await import('./mail-checks.js')).mailRoundtrip(spec, env, shared),
+  spf: async (spec, env, shared) => (await import('./mail-checks.js')).spf(spec, env, shared),
+  'haproxy-frontends': async (spec, env, shared) =>
+    (await import('./mail-checks.js')).haproxyFrontends(spec, env, shared),
 };
 
 /** The attempt of a declared check: secrets read, clients built, nothing sent yet. */
-export function attemptFor(spec: CheckSpec, env: NodeJS.ProcessEnv, shared: Shared): Promise<Attempt> {
-  return (
-    DECLARATIONS[spec.kind] as (spec: CheckSpec, env: NodeJS.ProcessEnv, shared: Shared) => Promise<Attempt>
-  )(spec, env, shared);
+export async function attemptFor(spec: CheckSpec, env: NodeJS.ProcessEnv, shared: Shared): Promise<Attempt> {
+  return (DECLARATIONS[spec.kind] as Declaration<CheckSpec['kind']>)(spec, env, shared);
 }

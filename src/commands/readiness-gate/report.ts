@@ -1,7 +1,14 @@
 import type { Report } from '../../checks/types.js';
 import { ReportBuilder } from '../../report/builder.js';
 import { FAMILIES as F, family, single } from '../../report/families.js';
-import type { CheckOutcome } from './runner.js';
+import { type CheckOutcome, inARow, withCount } from './runner.js';
+
+/** Why a check is not ready: failed for good, or not ready at the deadline (with its passes in a row). */
+function notReady(o: CheckOutcome): string {
+  if (o.terminal) return 'failed for good';
+  const count = inARow(o.consecutive);
+  return count ? `not ready at the deadline, ${count}` : 'not ready at the deadline';
+}
 
 export function gateReport(
   outcomes: CheckOutcome[],
@@ -18,9 +25,7 @@ export function gateReport(
       name: o.name,
       // Not ready: the last attempt's verdict, a wrong answer (fail) or none (error).
       status: o.ready ? 'pass' : o.status,
-      summary: o.ready
-        ? o.detail
-        : `${o.terminal ? 'failed for good' : 'not ready at the deadline'}: ${o.detail}`,
+      summary: o.ready ? withCount(o.detail, o.consecutive) : `${notReady(o)}: ${o.detail}`,
       durationMs: o.durationMs,
       attempts: o.attempts,
       details: {
@@ -29,6 +34,7 @@ export function gateReport(
         ready: o.ready,
         terminal: o.terminal,
         attempts: o.attempts,
+        consecutive: o.consecutive,
         ...(o.timeToReadyMs === undefined ? {} : { timeToReadyMs: o.timeToReadyMs }),
         last: o.detail,
         ...(o.evidence ? { evidence: o.evidence } : {}),

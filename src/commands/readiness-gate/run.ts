@@ -30,7 +30,7 @@ export async function run(values: OptionValuesOf<typeof gateOptions>, ctx: RunCo
   if (skip && !reason) throw new UsageError('--skip: expected --reason "<why>" with it, got no reason');
   if (skip) ctx.log.warn(`READINESS GATE SKIPPED: ${reason}`);
 
-  const shared = sharedClients(ctx.env, { cacheMs: values.interval, signal: ctx.signal });
+  const shared = sharedClients(ctx.env, { cacheMs: values.interval, signal: ctx.signal }, ctx.log);
   const checks = await Promise.all(
     chosen.map(async (spec) => ({ spec, attempt: await attemptFor(spec, ctx.env, shared) })),
   );

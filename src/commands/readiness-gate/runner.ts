@@ -11,13 +11,15 @@ export interface CheckOutcome {
   kind: CheckSpec['kind'];
   ready: boolean;
   attempts: number;
+  /** Passing attempts in a row at the end, and how many make the check ready (its successes). */
+  consecutive: { reached: number; required: number };
   /** From the gate's start to the passing attempt's end. */
   timeToReadyMs?: number;
-  /** The passing attempt's detail, or the last failure's. */
+  /** The passing attempt's detail, or the last failure's (the last pass's when none failed). */
   detail: string;
-  /** The last attempt's status: fail (a wrong answer) or error (no answer) for a check not ready. */
+  /** For a check not ready: the last failure's, fail (a wrong answer) or error (no answer); fail when none failed. */
   status: Outcome['status'];
-  /** The last attempt's data, when its kind of check gives any. */
+  /** The data of the attempt the detail is of, when its kind of check gives any. */
   evidence?: Evidence;
   /** Why the last attempt did not pass, for machines (AUTH_FAILED, TLS_MISMATCH ...). */
   code?: string;
@@ -29,9 +31,22 @@ const DEFAULT_ATTEMPT_MS = 10_000;
 /** How long past its budget an attempt may take to give its own reason, before the gate moves on. */
 const OVERRUN_GRACE_MS = 500;
 
+/** "3 passes in a row", "1 of 3 passes in a row": said only of a check that needs more than one. */
+export function inARow({ reached, required }: CheckOutcome['consecutive']): string | undefined {
+  if (required <= 1) return undefined;
+  return reached >= required ? `${reached} passes in a row` : `${reached} of ${required} passes in a row`;
+}
+
+/** The words, and the count of passes in a row after them when it matters. */
+export const withCount = (words: string, consecutive: CheckOutcome['consecutive']) => {
+  const count = inARow(consecutive);
+  return count ? `${words} (${count})` : words;
+};
+
 /**
- * Every check at once, each retried every `intervalMs` until it passes, fails for
- * good, or the one deadline (`signal`) ends the gate: no per-check timeouts that add up.
+ * Every check at once, each retried every `intervalMs` until it has passed its `successes`
+ * attempts in a row (a failure starts the count again), fails for good, or the one deadline
+ * (`signal`) ends the gate: no per-check timeouts that add up.
  * `once`: a single attempt each (the report-only run of a skipped gate).
  */
 export async function runChecks(
@@ -43,21 +58,28 @@ export async function runChecks(
     checks.map(async ({ spec, attempt: check }): Promise<CheckOutcome> => {
       const budget = spec['attempt-timeout'] ?? DEFAULT_ATTEMPT_MS;
       options.progress.begin(spec.name, `${spec.kind} check, up to ${durationText(budget)} an attempt`);
+      const required = spec.successes;
       let attempts = 0;
+      let reached = 0;
       let detail = 'not attempted before the deadline';
       let last: Outcome = { status: 'error', summary: detail };
+      /** The last failure: what a check not ready reports, even when passes followed it. */
+      let failure: { detail: string; last: Outcome } | undefined;
       const outcome = (ready: boolean, terminal: boolean): CheckOutcome => {
         const durationMs = Date.now() - started;
+        const shown = ready || !failure ? { detail, last } : failure;
         return {
           name: spec.name,
           kind: spec.kind,
           ready,
           attempts,
+          consecutive: { reached, required },
           ...(ready ? { timeToReadyMs: durationMs } : {}),
-          detail,
-          status: last.status,
-          ...(last.details ? { evidence: last.details } : {}),
-          ...(last.code ? { code: last.code } : {}),
+          detail: shown.detail,
+          // Passes too few in a row, before the deadline: evaluated, and not (yet) right.
+          status: !ready && shown.last.status === 'pass' ? 'fail' : shown.last.status,
+          ...(shown.last.details ? { evidence: shown.last.details } : {}),
+          ...(shown.last.code ? { code: shown.last.code } : {}),
           terminal,
           durationMs,
         };
@@ -86,19 +108,33 @@ export async function runChecks(
           last = result;
           detail = result.summary;
         }
-        if (result.status === 'pass') {
-          options.progress.end(spec.name, 'pass', `${detail} (attempt ${attempts})`);
+        reached = result.status === 'pass' ? reached + 1 : 0;
+        if (result.status !== 'pass') failure = { detail, last };
+        const consecutive = { reached, required };
+        if (reached >= required) {
+          const count = inARow(consecutive);
+          options.progress.end(
+            spec.name,
+            'pass',
+            `${detail} (attempt ${attempts}${count ? `, ${count}` : ''})`,
+          );
           return outcome(true, false);
         }
         if (result.terminal || options.once) {
-          options.progress.end(spec.name, 'fail', detail);
-          return outcome(false, result.terminal === true);
+          const ended = outcome(false, result.terminal === true);
+          options.progress.end(spec.name, 'fail', withCount(ended.detail, consecutive));
+          return ended;
         }
-        options.progress.update(spec.name, `attempt ${attempts}: ${detail}`);
+        options.progress.update(spec.name, withCount(`attempt ${attempts}: ${detail}`, consecutive));
         if (!(await sleep(options.intervalMs, options.signal))) break;
       }
-      options.progress.end(spec.name, 'fail', `deadline reached: ${detail}`);
-      return outcome(false, false);
+      const ended = outcome(false, false);
+      options.progress.end(
+        spec.name,
+        'fail',
+        withCount(`deadline reached: ${ended.detail}`, ended.consecutive),
+      );
+      return ended;
     }),
   );
 }

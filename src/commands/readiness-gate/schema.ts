@@ -1,22 +1,8 @@
 import * as v from 'valibot';
-import { duration } from '../../config/section.js';
 import { issuePath, port, uniqueNames } from '../../config/section.js';
+import { common, envName, host, secret, text, texts, tlsMode, tlsOptions } from './fields.js';
+import { haproxyFrontends, mailKindProblem, mailRoundtrip, spf } from './mail-kinds.js';
 
-const text = v.pipe(v.string(), v.minLength(1, 'a non-empty string'));
-const name = v.pipe(
-  v.string(),
-  v.regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]*$/, 'a check name (letters, digits, _ . : -)'),
-);
-const host = text;
-const envName = v.pipe(v.string(), v.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name'));
-const texts = v.pipe(v.array(text), v.minLength(1, 'at least one entry'));
-const tlsMode = v.picklist(['implicit', 'starttls', 'none']);
-
-/** Every kind: its name, and an optional budget for one attempt. */
-const common = { name, 'attempt-timeout': v.optional(duration) };
-/** A password from an env var or a file, never inline in the file. */
-const secret = { 'password-env': v.optional(envName), 'password-file': v.optional(text) };
-const tlsOptions = { 'ca-file': v.optional(text), insecure: v.optional(v.boolean()) };
 /** The DNS name asked ("query", since "name" is the check's). */
 const dnsQuestion = {
   query: text,
@@ -190,6 +176,9 @@ export const checkSchema = v.variant('kind', [
   parity,
   rollout,
   kubernetesStatus,
+  mailRoundtrip,
+  spf,
+  haproxyFrontends,
 ]);
 
 export type CheckSpec = v.InferOutput<typeof checkSchema>;
@@ -219,6 +208,20 @@ export const checksSchema = v.pipe(
           message: problem,
           input: c,
           path: issuePath(dataset.value, [index]),
+        });
+    }
+  }),
+  // The kinds made of other subcommands say where in the check their problem is.
+  v.rawCheck(({ dataset, addIssue }) => {
+    if (!dataset.typed) return;
+    for (const [index, c] of dataset.value.entries()) {
+      const problem =
+        c.kind === 'mail-roundtrip' || c.kind === 'haproxy-frontends' ? mailKindProblem(c) : undefined;
+      if (problem)
+        addIssue({
+          message: problem.message,
+          input: 'input' in problem ? problem.input : c,
+          path: issuePath(dataset.value, [index, ...problem.at]),
         });
     }
   }),

@@ -1,4 +1,4 @@
-import type { DetailsOf, PushGroup, Report } from '../../checks/types.js';
+import type { CheckResult, DetailsOf, PushGroup, Report } from '../../checks/types.js';
 import { mergeFamilies } from '../../output/metrics.js';
 import type { SpfCheckOptions } from './expectations.js';
 import {
@@ -18,6 +18,44 @@ type Nested = DetailsOf<'spf-domain'>['checks'][number];
 const NAMED = 10;
 
 /**
+ * One domain as one check: its verdict, with the checks a run of that domain alone would report
+ * nested in its details. A row of a run of several domains, and a gate's spf check.
+ */
+export function domainCheck(opts: SpfCheckOptions, domainViews: DomainViews): CheckResult {
+  const { domain, views } = domainViews;
+  const { ok, why } = verdict(opts, domainViews);
+  const inner = newReport(Date.now());
+  spfChecks(opts, domainViews, inner);
+  const expectations = views[0]?.expectations ?? [];
+  const met = expectations.filter((_, i) => views.every((v) => v.expectations[i]?.met)).length;
+  const lookups = Math.max(0, ...views.map((v) => v.analysis.lookups));
+  const all = views.find((v) => v.analysis.all !== undefined)?.analysis.all;
+  return {
+    name: domain,
+    status: ok ? 'pass' : 'fail',
+    summary: ok ? `OK: ${lookups} lookups${all ? `, ${all}all` : ''}` : why,
+    durationMs: Math.max(0, ...views.map((v) => v.durationMs)),
+    details: {
+      kind: 'spf-domain',
+      domain,
+      agree: resolversAgree(views),
+      lookups,
+      voidLookups: Math.max(0, ...views.map((v) => v.analysis.voidLookups)),
+      ...(all === undefined ? {} : { all }),
+      expectations: { met, total: expectations.length },
+      // spfChecks gives each of its checks SPF or DMARC details: the builder's type is only wider.
+      checks: inner.checks.map(({ name, status, summary, durationMs, details }) => ({
+        name,
+        status,
+        summary,
+        durationMs,
+        details: details as Nested['details'],
+      })),
+    },
+  };
+}
+
+/**
  * A run of several domains: one check per domain, with the checks a run of that domain alone
  * would report nested in its details, and one push group per domain.
  */
@@ -26,40 +64,10 @@ export function domainsReport(opts: SpfCheckOptions, domains: DomainViews[], run
   const groups: PushGroup[] = [];
   const failed: string[] = [];
   for (const domainViews of domains) {
-    const { domain, views } = domainViews;
-    const { ok, why } = verdict(opts, domainViews);
-    const inner = newReport(run.startedAt);
-    spfChecks(opts, domainViews, inner);
-    const status = ok ? 'pass' : 'fail';
-    if (!ok) failed.push(domain);
-    const expectations = views[0]?.expectations ?? [];
-    const met = expectations.filter((_, i) => views.every((v) => v.expectations[i]?.met)).length;
-    const lookups = Math.max(0, ...views.map((v) => v.analysis.lookups));
-    const all = views.find((v) => v.analysis.all !== undefined)?.analysis.all;
-    report.check({
-      name: domain,
-      status,
-      summary: ok ? `OK: ${lookups} lookups${all ? `, ${all}all` : ''}` : why,
-      durationMs: Math.max(0, ...views.map((v) => v.durationMs)),
-      details: {
-        kind: 'spf-domain',
-        domain,
-        agree: resolversAgree(views),
-        lookups,
-        voidLookups: Math.max(0, ...views.map((v) => v.analysis.voidLookups)),
-        ...(all === undefined ? {} : { all }),
-        expectations: { met, total: expectations.length },
-        // spfChecks gives each of its checks SPF or DMARC details: the builder's type is only wider.
-        checks: inner.checks.map(({ name, status, summary, durationMs, details }) => ({
-          name,
-          status,
-          summary,
-          durationMs,
-          details: details as Nested['details'],
-        })),
-      },
-    });
-    groups.push({ labels: { domain }, status, metrics: spfFamilies(domainViews) });
+    const { domain } = domainViews;
+    const check = report.check(domainCheck(opts, domainViews));
+    if (check.status !== 'pass') failed.push(domain);
+    groups.push({ labels: { domain }, status: check.status, metrics: spfFamilies(domainViews) });
     report.warn(...domainWarnings(domainViews));
   }
   const waited = waitedText(opts, run.polls);

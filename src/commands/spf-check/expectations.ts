@@ -32,20 +32,25 @@ export interface SpfCheckOptions {
   queryTimeoutMs: number;
 }
 
-function address(value: string, flag: string): string {
+/** Where a value was given, for its error: the flag (--resolver) or, in a gate file, the field. */
+export type FieldName = (key: string) => string;
+
+const flagName: FieldName = (key) => (key === 'domain' ? key : `--${key}`);
+
+function address(value: string, field: string): string {
   if (!isIP(value))
-    throw new UsageError(`--${flag}: expected an IPv4 or IPv6 address, got ${describeValue(value)}`);
+    throw new UsageError(`${field}: expected an IPv4 or IPv6 address, got ${describeValue(value)}`);
   return value;
 }
 
 /** ip, ip:port, [ipv6] or [ipv6]:port: what node:dns setServers takes. */
-function resolverAddress(value: string): string {
+function resolverAddress(value: string, field: string): string {
   const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(value);
   const plain = /^([^:]+):(\d+)$/.exec(value);
   const host = bracketed?.[1] ?? plain?.[1] ?? value;
   const port = Number(bracketed?.[2] ?? plain?.[2] ?? 53);
   if (!isIP(host) || !Number.isInteger(port) || port < 1 || port > 65535)
-    throw new UsageError(`--resolver: expected ip, ip:port or [ipv6]:port, got ${describeValue(value)}`);
+    throw new UsageError(`${field}: expected ip, ip:port or [ipv6]:port, got ${describeValue(value)}`);
   return value;
 }
 
@@ -72,9 +77,10 @@ function domainsFile(path: string): string[] {
   });
 }
 
-function domainList(values: SpfValues): string[] {
+function domainList(values: SpfValues, field: FieldName): string[] {
   for (const name of values.domains)
-    if (!DOMAIN.test(name)) throw new UsageError(`domain: expected a DNS name, got ${describeValue(name)}`);
+    if (!DOMAIN.test(name))
+      throw new UsageError(`${field('domain')}: expected a DNS name, got ${describeValue(name)}`);
   const file = values['domains-file'];
   const all = [...values.domains, ...(file ? domainsFile(file) : [])].map(domainKey);
   if (!all.length)
@@ -82,29 +88,30 @@ function domainList(values: SpfValues): string[] {
   return [...new Set(all)];
 }
 
-export function parseOptions(values: SpfValues): SpfCheckOptions {
+/** spf-check's values checked and normalised; also a gate's spf check, whose fields are the flags' names. */
+export function parseOptions(values: SpfValues, field: FieldName = flagName): SpfCheckOptions {
   const includes = (values['expect-include'] ?? []).map((d) => {
     if (!DOMAIN.test(d))
-      throw new UsageError(`--expect-include: expected a DNS name, got ${describeValue(d)}`);
+      throw new UsageError(`${field('expect-include')}: expected a DNS name, got ${describeValue(d)}`);
     return domainKey(d);
   });
-  const resolvers = (values.resolver ?? []).map(resolverAddress);
+  const resolvers = (values.resolver ?? []).map((r) => resolverAddress(r, field('resolver')));
   const ip = values.ip;
   const dmarcPolicy = values['expect-dmarc-policy'];
   return {
-    domains: domainList(values),
+    domains: domainList(values, field),
     resolvers: resolvers.length ? resolvers : [undefined],
     expect: {
       includes,
       ...(values['expect-all'] ? { all: values['expect-all'] } : {}),
-      pass: (values['expect-pass'] ?? []).map((v) => address(v, 'expect-pass')),
-      fail: (values['expect-fail'] ?? []).map((v) => address(v, 'expect-fail')),
+      pass: (values['expect-pass'] ?? []).map((v) => address(v, field('expect-pass'))),
+      fail: (values['expect-fail'] ?? []).map((v) => address(v, field('expect-fail'))),
       ...(dmarcPolicy ? { dmarcPolicy } : {}),
     },
     ...(ip
       ? {
           client: {
-            ip: address(ip, 'ip'),
+            ip: address(ip, field('ip')),
             ...(values.helo ? { helo: values.helo } : {}),
             ...(values.sender === undefined ? {} : { sender: values.sender }),
           },

@@ -40,7 +40,8 @@ export async function run(values: SpfValues, ctx: RunContext): Promise<Report> {
   return byDomain.length === 1 ? domainReport(opts, byDomain[0]!, run) : domainsReport(opts, byDomain, run);
 }
 
-async function poll(
+/** One poll: every domain asked of every resolver (and its zone's servers), into `into` by domain; fresh caches. */
+export async function poll(
   domains: readonly string[],
   opts: SpfCheckOptions,
   signal: AbortSignal,
