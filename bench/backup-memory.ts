@@ -1,4 +1,4 @@
-// backup-rsync's memory at mail-store scale: Maildir trees of 100,000 and 200,000 files (and
+// backup-rsync's memory at mail-store scale: Maildir trees of 50,000, 100,000 and 200,000 files (and
 // 2,000,000 with BENCH_BACKUP_HUGE=1), 200 messages a mailbox; a full copy, one night of 2 %
 // churn (new mail, expunged mail, flags changed: a rename), then the incremental night by
 // mailops and by plain `rsync -aH --delete --link-dest` side by side. Peak RSS is the mailops
@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { periodId } from '../src/checks/period.ts';
 
-const SIZES = [100_000, 200_000, ...(process.env.BENCH_BACKUP_HUGE === '1' ? [2_000_000] : [])];
+const SIZES = [50_000, 100_000, 200_000, ...(process.env.BENCH_BACKUP_HUGE === '1' ? [2_000_000] : [])];
 const PER_BOX = 200;
 const bin = join(import.meta.dirname, '../bin/mailops.js');
 const measure = join(import.meta.dirname, 'peak_rss.py');
@@ -112,6 +112,16 @@ for (const { files, full, night, rsync } of rows)
   );
 for (const { files, prune } of rows)
   console.log(`  deleting one snapshot of ${files} files (prune --keep 1): ${prune.seconds.toFixed(2)} s`);
+const [small, large] = [rows[0]!, rows.at(-1)!];
+for (const [what, peak] of [
+  ['full copy', (r: (typeof rows)[number]) => r.full.selfMiB],
+  ['incremental', (r: (typeof rows)[number]) => r.night.selfMiB],
+] as const) {
+  const perFile = (peak(large) - peak(small)) / (large.files - small.files);
+  console.log(
+    `  ${what}: ${(perFile * 1024 * 1024).toFixed(1)} bytes of peak RSS per additional file (${small.files} to ${large.files} files)`,
+  );
+}
 const GOALS: Record<number, number> = { 100_000: 80, 2_000_000: 128 };
 for (const { files, full, night } of rows) {
   const goal = GOALS[files];
@@ -119,5 +129,11 @@ for (const { files, full, night } of rows) {
   const peak = Math.max(full.selfMiB, night.selfMiB);
   console.log(
     `  ${files} files: peak RSS ${peak.toFixed(0)} MiB (goal <= ${goal}: ${peak <= goal ? 'met' : 'NOT met'})`,
+  );
+}
+for (const { files, night, rsync } of rows) {
+  const ratio = night.seconds / rsync.seconds;
+  console.log(
+    `  ${files} files: incremental wall ${ratio.toFixed(2)} of plain rsync's (goal <= 1.00: ${ratio <= 1 ? 'met' : 'NOT met'})`,
   );
 }
