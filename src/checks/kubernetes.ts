@@ -187,7 +187,8 @@ export async function kubeClient(
         groups.set(base, list);
         list.catch(() => groups.delete(base));
       }
-      const found = (Array.isArray((await list).resources) ? ((await list).resources as Json[]) : []).find(
+      const { resources } = await list;
+      const found = (Array.isArray(resources) ? (resources as Json[]) : []).find(
         (r) => r.kind === kind && !str(r.name).includes('/'),
       );
       return found ? { base, plural: str(found.name), namespaced: found.namespaced === true } : undefined;

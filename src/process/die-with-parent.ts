@@ -12,14 +12,21 @@ const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'];
 
 let support: Promise<string | undefined> | undefined;
 
-/** setpriv's path when it takes --pdeathsig (util-linux 2.33 and later), asked once per run. */
+/**
+ * setpriv's path when it takes --pdeathsig (util-linux 2.33 and later), asked once per run. The
+ * one program not started by runProcess, which needs the answer first: `true`, killed after 2 s.
+ */
 function setpriv(): Promise<string | undefined> {
   support ??= (async () => {
     if (process.platform !== 'linux') return undefined;
     const path = SETPRIV.find(executable);
     if (!path) return undefined;
     const ok = await new Promise<boolean>((resolve) => {
-      const probe = spawn(path, ['--pdeathsig', 'KILL', '--', 'true'], { stdio: 'ignore' });
+      const probe = spawn(path, ['--pdeathsig', 'KILL', '--', 'true'], {
+        stdio: 'ignore',
+        timeout: 2000,
+        killSignal: 'SIGKILL',
+      });
       probe.once('error', () => resolve(false));
       probe.once('exit', (code) => resolve(code === 0));
     });
