@@ -1,8 +1,10 @@
 // backup-rsync's memory at mail-store scale: Maildir trees of 50,000, 100,000 and 200,000 files (and
 // 2,000,000 with BENCH_BACKUP_HUGE=1), 200 messages a mailbox; a full copy, one night of 2 %
 // churn (new mail, expunged mail, flags changed: a rename), then the incremental night by
-// mailops and by plain `rsync -aH --delete --link-dest` side by side. Peak RSS is the mailops
-// process's own (VmHWM, rsync's processes excluded), wall time the CLI's.
+// mailops and by plain `rsync -aH --delete --link-dest` side by side, and the same night by
+// mailops with V8's defaults (bench/v8-defaults.mjs) beside the settings lean-v8.ts gives it.
+// Peak RSS and CPU time are the mailops process's own (rsync's processes excluded), wall time
+// the CLI's.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +19,7 @@ const measure = join(import.meta.dirname, 'peak_rss.py');
 interface Measured {
   seconds: number;
   selfMiB: number;
+  cpuSeconds: number;
 }
 
 function measured(command: string[]): Measured {
@@ -25,10 +28,11 @@ function measured(command: string[]): Measured {
     exitCode: number;
     seconds: number;
     selfHwmKiB: number;
+    selfCpuSeconds: number;
   };
   if (result.exitCode !== 0 && result.exitCode !== 24)
     throw new Error(`${command.join(' ')}: exit ${result.exitCode}: ${run.stderr}`);
-  return { seconds: result.seconds, selfMiB: result.selfHwmKiB / 1024 };
+  return { seconds: result.seconds, selfMiB: result.selfHwmKiB / 1024, cpuSeconds: result.selfCpuSeconds };
 }
 
 /** A message of a few hundred bytes: memory depends on the number of files, not their size. */
@@ -64,7 +68,15 @@ function churn(src: string, names: string[]): void {
   }
 }
 
-const rows: { files: number; full: Measured; night: Measured; rsync: Measured; prune: Measured }[] = [];
+const defaults = join(import.meta.dirname, 'v8-defaults.mjs');
+const rows: {
+  files: number;
+  full: Measured;
+  night: Measured;
+  v8Defaults: Measured;
+  rsync: Measured;
+  prune: Measured;
+}[] = [];
 for (const files of SIZES) {
   const root = mkdtempSync(join(tmpdir(), 'mailops-bench-memory-'));
   try {
@@ -82,6 +94,10 @@ for (const files of SIZES) {
     execFileSync('rsync', ['-aH', '--numeric-ids', `${src}/`, join(plain, '0', 'mail')]);
     churn(src, names);
     execFileSync('sync');
+    // The same night twice, V8's defaults first: its snapshot is removed before the measured one.
+    const v8Defaults = measured(['node', '--max-semi-space-size=2', '--import', defaults, ...backup]);
+    rmSync(join(dest, current), { recursive: true });
+    execFileSync('sync');
     const night = measured(backup);
     execFileSync('sync');
     mkdirSync(join(plain, '1'));
@@ -96,7 +112,7 @@ for (const files of SIZES) {
     ]);
     // Retention deleting last night's snapshot: renamed to trash, synced, then every file unlinked.
     const prune = measured([bin, 'backup-rsync', 'prune', '--dest', dest, '--keep', '1', '-q']);
-    rows.push({ files, full, night, rsync, prune });
+    rows.push({ files, full, night, v8Defaults, rsync, prune });
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
@@ -104,11 +120,15 @@ for (const files of SIZES) {
 
 console.log('backup-rsync memory at scale (Maildir trees, 200 messages a mailbox, one night of 2 % churn)');
 console.log(
-  '  files      full copy: wall, mailops RSS   incremental: mailops wall, RSS   rsync wall   ratio',
+  '  files      full copy: wall, mailops RSS   incremental: mailops wall, RSS, CPU   rsync wall   ratio',
 );
 for (const { files, full, night, rsync } of rows)
   console.log(
-    `  ${String(files).padStart(9)}  ${full.seconds.toFixed(1).padStart(8)} s ${full.selfMiB.toFixed(0).padStart(6)} MiB   ${night.seconds.toFixed(2).padStart(10)} s ${night.selfMiB.toFixed(0).padStart(6)} MiB   ${rsync.seconds.toFixed(2).padStart(8)} s   ${(night.seconds / rsync.seconds).toFixed(2)}`,
+    `  ${String(files).padStart(9)}  ${full.seconds.toFixed(1).padStart(8)} s ${full.selfMiB.toFixed(0).padStart(6)} MiB   ${night.seconds.toFixed(2).padStart(10)} s ${night.selfMiB.toFixed(0).padStart(6)} MiB ${night.cpuSeconds.toFixed(2).padStart(6)} s   ${rsync.seconds.toFixed(2).padStart(8)} s   ${(night.seconds / rsync.seconds).toFixed(2)}`,
+  );
+for (const { files, night, v8Defaults } of rows)
+  console.log(
+    `  ${files} files, the same night with V8's defaults: RSS ${v8Defaults.selfMiB.toFixed(0)} MiB against ${night.selfMiB.toFixed(0)} (${(night.selfMiB / v8Defaults.selfMiB).toFixed(2)}), CPU ${v8Defaults.cpuSeconds.toFixed(2)} s against ${night.cpuSeconds.toFixed(2)}, wall ${v8Defaults.seconds.toFixed(2)} s against ${night.seconds.toFixed(2)}`,
   );
 for (const { files, prune } of rows)
   console.log(`  deleting one snapshot of ${files} files (prune --keep 1): ${prune.seconds.toFixed(2)} s`);

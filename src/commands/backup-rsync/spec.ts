@@ -15,6 +15,13 @@ const snapshot = {
   kind: 'string',
 } as const;
 const HOUR = 3_600_000;
+/** A backup-rsync command's code, loaded with V8 set for memory over speed (lean-v8.ts). */
+const leanly =
+  <M>(load: () => Promise<M>) =>
+  async (): Promise<M> => {
+    (await import('./lean-v8.js')).leanV8();
+    return load();
+  };
 
 const count = (name: string) =>
   `keep the newest complete snapshot of each of the last <n> ${name} that have one`;
@@ -51,7 +58,7 @@ export const list = command({
   metricPrefix: 'backup_list',
   options: listOptions,
   defaultTimeoutMs: () => HOUR,
-  load: () => import('./list.js'),
+  load: leanly(() => import('./list.js')),
 });
 
 export const verifyOptions = [
@@ -81,7 +88,7 @@ export const verify = command({
   metricPrefix: 'backup_verify',
   options: verifyOptions,
   defaultTimeoutMs: () => 6 * HOUR,
-  load: () => import('./verify.js'),
+  load: leanly(() => import('./verify.js')),
 });
 
 export const restoreOptions = [
@@ -123,7 +130,7 @@ export const restore = command({
   metricPrefix: 'backup_restore',
   options: restoreOptions,
   defaultTimeoutMs: () => 6 * HOUR,
-  load: () => import('./restore.js'),
+  load: leanly(() => import('./restore.js')),
 });
 
 export const pruneOptions = [
@@ -141,7 +148,7 @@ export const prune = command({
   metricPrefix: 'backup_prune',
   options: pruneOptions,
   defaultTimeoutMs: () => 6 * HOUR,
-  load: () => import('./prune.js'),
+  load: leanly(() => import('./prune.js')),
 });
 
 export const backupOptions = [
@@ -206,6 +213,6 @@ export const backupRsync = command({
   metricPrefix: 'backup',
   options: backupOptions,
   defaultTimeoutMs: () => 12 * HOUR,
-  load: () => import('./run.js'),
+  load: leanly(() => import('./run.js')),
   subcommands: [list, prune, restore, verify],
 });
