@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -10,7 +10,8 @@ const leanV8 = join(import.meta.dirname, '../../src/commands/backup-rsync/lean-v
 
 /** A hot function's V8 optimization status after four million calls, with or without leanV8(). */
 function statusOfHotFunction(lean: boolean): number {
-  const script = join(mkdtempSync(join(tmpdir(), 'mailops-lean-v8-')), 'hot.mjs');
+  const dir = mkdtempSync(join(tmpdir(), 'mailops-lean-v8-'));
+  const script = join(dir, 'hot.mjs');
   writeFileSync(
     script,
     `${lean ? `(await import(${JSON.stringify(leanV8)})).leanV8();` : ''}
@@ -21,7 +22,11 @@ await new Promise((resolve) => setTimeout(resolve, 100));
 for (let i = 0; i < 2e6; i++) sum += hot(i);
 process.stdout.write(String(%GetOptimizationStatus(hot)));`,
   );
-  return Number(execFileSync(process.execPath, ['--allow-natives-syntax', script], { encoding: 'utf8' }));
+  try {
+    return Number(execFileSync(process.execPath, ['--allow-natives-syntax', script], { encoding: 'utf8' }));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 describe('leanV8', () => {
